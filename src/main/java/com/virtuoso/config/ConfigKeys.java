@@ -1,0 +1,48 @@
+package com.virtuoso.config;
+
+import java.util.Map;
+
+/**
+ * The {@code web_server} keys as operators write them, and what each one accepts.
+ */
+final class ConfigKeys {
+
+    static final String PREFIX = "web-server";
+
+    private static final Map<String, String> ACCEPTED = Map.ofEntries(
+            Map.entry("host", "an IP address of this machine, such as 0.0.0.0 (all) or 127.0.0.1 (this machine only)"),
+            Map.entry("port", "a port number from 0 to 65535 (0: any free port)"),
+            Map.entry("fallback-ports", "a list of port numbers from 0 to 65535, such as [8001, 8002]"),
+            Map.entry("log-level", "one of trace, debug, info, warn, error, off"),
+            Map.entry("access-log", "true or false"), Map.entry("reload", "true or false"),
+            Map.entry("auto-fallback", "true or false"),
+            Map.entry("timeout-keep-alive", "a whole number of seconds from 0 to 86400"),
+            Map.entry("state-dir", "a directory path"),
+            Map.entry("history-limit", "a whole number from 1 to 100000"));
+
+    private ConfigKeys() {
+    }
+
+    /** {@code web-server.fallback-ports[2]} as the YAML writes it: {@code web_server.fallback_ports[2]}. */
+    static String display(String canonicalKey) {
+        return canonicalKey.startsWith(PREFIX + ".") ? canonicalKey.replace('-', '_') : canonicalKey;
+    }
+
+    /** What {@code canonicalKey} accepts, or {@code null} when it is not a web_server key. */
+    static String accepted(String canonicalKey) {
+        if (canonicalKey.equals("server.port")) {
+            return ACCEPTED.get("port");
+        }
+        if (!canonicalKey.startsWith(PREFIX + ".")) {
+            return null;
+        }
+        String leaf = canonicalKey.substring(PREFIX.length() + 1).replaceAll("\\[.*$", "");
+        return ACCEPTED.get(leaf);
+    }
+
+    /** The web_server keys there are, as the YAML writes them. */
+    static String known() {
+        return String.join(", ", ACCEPTED.keySet().stream().sorted().map(key -> key.replace('-', '_')).toList());
+    }
+
+}

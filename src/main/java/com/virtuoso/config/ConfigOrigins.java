@@ -1,0 +1,80 @@
+package com.virtuoso.config;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.PropertySourceOrigin;
+import org.springframework.boot.origin.SystemEnvironmentOrigin;
+import org.springframework.boot.origin.TextResourceOrigin;
+import org.springframework.core.env.CommandLinePropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.Resource;
+import org.springframework.util.ResourceUtils;
+
+/**
+ * Says where a configuration value came from in the words an operator uses:
+ * {@code config/application.yaml, line 3, column 9}, {@code environment variable WEB_SERVER_PORT},
+ * {@code the command line}.
+ */
+final class ConfigOrigins {
+
+    private ConfigOrigins() {
+    }
+
+    static String describe(ConfigurationProperty property) {
+        if (property.getOrigin() != null) {
+            return describe(property.getOrigin());
+        }
+        ConfigurationPropertySource source = property.getSource();
+        Object underlying = (source != null) ? source.getUnderlyingSource() : null;
+        if (underlying instanceof CommandLinePropertySource<?>) {
+            return "the command line";
+        }
+        return (underlying instanceof PropertySource<?> named) ? named.getName() : "the defaults";
+    }
+
+    static String describe(Origin origin) {
+        if (origin instanceof PropertySourceOrigin wrapper && wrapper.getOrigin() != null) {
+            return describe(wrapper.getOrigin());
+        }
+        if (origin instanceof TextResourceOrigin text) {
+            String file = file(text).map(ConfigOrigins::relativeToWorkingDirectory)
+                .orElse(String.valueOf(text.getResource()));
+            TextResourceOrigin.Location location = text.getLocation();
+            return (location != null)
+                    ? file + ", line " + (location.getLine() + 1) + ", column " + (location.getColumn() + 1) : file;
+        }
+        if (origin instanceof SystemEnvironmentOrigin environment) {
+            return "environment variable " + environment.getProperty();
+        }
+        if (origin.getParent() != null) {
+            return describe(origin.getParent());
+        }
+        return origin.toString();
+    }
+
+    /** The file a value was read from, when it was read from a file. */
+    static Optional<Path> file(TextResourceOrigin origin) {
+        Resource resource = origin.getResource();
+        if (resource == null || !resource.isFile()) {
+            return Optional.empty();
+        }
+        try {
+            // getFile() refuses a relative URL such as file:config/application.yaml
+            return Optional.of(ResourceUtils.getFile(resource.getURL()).toPath().toAbsolutePath().normalize());
+        }
+        catch (IOException ex) {
+            return Optional.empty();
+        }
+    }
+
+    private static String relativeToWorkingDirectory(Path file) {
+        Path workingDirectory = Path.of("").toAbsolutePath();
+        return file.startsWith(workingDirectory) ? workingDirectory.relativize(file).toString() : file.toString();
+    }
+
+}

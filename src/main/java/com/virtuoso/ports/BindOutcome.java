@@ -1,0 +1,20 @@
+package com.virtuoso.ports;
+
+/**
+ * What happened when the server tried to bind one candidate port.
+ */
+public enum BindOutcome {
+
+    /** The server listens on this port now. */
+    BOUND,
+
+    /** Another socket listens on the port (on this address or one the kernel considers overlapping). */
+    IN_USE,
+
+    /** The port is privileged (below the OS limit, usually 1024) and this process may not bind it. */
+    PERMISSION_DENIED,
+
+    /** The configured host is not an address of this machine, so no port can be bound on it. */
+    ADDRESS_UNAVAILABLE
+
+}

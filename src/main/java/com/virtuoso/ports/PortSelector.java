@@ -1,0 +1,105 @@
+package com.virtuoso.ports;
+
+import java.net.BindException;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Binds the first candidate port that can be bound, by trying the real bind on each in turn.
+ * There is no probe before the bind, so a port taken by someone else a moment before is one
+ * more failed attempt, never a crashed start.
+ */
+public final class PortSelector {
+
+    /** The real bind of the server's listening socket. */
+    @FunctionalInterface
+    public interface Bind {
+
+        /**
+         * Binds {@code port} or throws; a {@link BindException} anywhere in the cause chain
+         * means this port cannot be used and the next one is tried.
+         * @return the port now listened on (the OS's pick when {@code port} is 0)
+         */
+        int bind(int port) throws Exception;
+
+    }
+
+    /** Told about every candidate that could not be bound, before the next one is tried. */
+    @FunctionalInterface
+    public interface Listener {
+
+        /** @param next the port tried next, or {@code null} when none is left */
+        void unavailable(PortAttempt attempt, Integer next);
+
+    }
+
+    private final BindFailureClassifier classifier;
+
+    private final PortHolderLookup holderLookup;
+
+    private final Clock clock;
+
+    public PortSelector(BindFailureClassifier classifier, PortHolderLookup holderLookup, Clock clock) {
+        this.classifier = classifier;
+        this.holderLookup = holderLookup;
+        this.clock = clock;
+    }
+
+    /**
+     * Binds the first candidate that can be bound.
+     * @throws PortsExhaustedException when no candidate can be bound
+     * @throws Exception what {@code bind} threw when it was not a bind failure
+     */
+    public PortSelection select(InetAddress host, PortCandidates candidates, Bind bind, Listener listener)
+            throws Exception {
+        List<Integer> ports = candidates.ports();
+        List<PortAttempt> attempts = new ArrayList<>();
+        for (int i = 0; i < ports.size(); i++) {
+            int port = ports.get(i);
+            Instant at = clock.instant();
+            try {
+                int activePort = bind.bind(port);
+                attempts.add(PortAttempt.bound(port, at));
+                return new PortSelection(candidates, attempts, activePort);
+            }
+            catch (Exception ex) {
+                if (!isBindFailure(ex)) {
+                    throw ex;
+                }
+                PortAttempt attempt = failedAttempt(host, port, at);
+                attempts.add(attempt);
+                listener.unavailable(attempt, (i + 1 < ports.size()) ? ports.get(i + 1) : null);
+            }
+        }
+        throw new PortsExhaustedException(host, candidates, attempts);
+    }
+
+    private PortAttempt failedAttempt(InetAddress host, int port, Instant at) {
+        BindOutcome outcome = classifier.classify(host, port);
+        return switch (outcome) {
+            case IN_USE -> {
+                PortHolders holders = holderLookup.lookup(port);
+                yield new PortAttempt(port, outcome, at, holders.first(), "in use by " + holders.describe());
+            }
+            case PERMISSION_DENIED -> new PortAttempt(port, outcome, at, null,
+                    "not allowed: ports below " + classifier.unprivilegedPortStart()
+                            + " need root or CAP_NET_BIND_SERVICE");
+            case ADDRESS_UNAVAILABLE -> new PortAttempt(port, outcome, at, null,
+                    "unavailable: " + host.getHostAddress() + " is not an address of this machine");
+            case BOUND -> throw new IllegalStateException("a failed bind cannot be BOUND");
+        };
+    }
+
+    private static boolean isBindFailure(Throwable ex) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+}

@@ -1,0 +1,88 @@
+package com.virtuoso.server;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.boot.tomcat.TomcatProtocolHandlerCustomizer;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+import com.virtuoso.config.ConfigFile;
+import com.virtuoso.config.WebServerProperties;
+import com.virtuoso.history.ConflictHistory;
+import com.virtuoso.instances.InstanceRegistry;
+import com.virtuoso.ports.BindFailureClassifier;
+import com.virtuoso.ports.PortCandidates;
+import com.virtuoso.ports.PortHolderLookup;
+import com.virtuoso.ports.PortPrivileges;
+import com.virtuoso.ports.PortSelector;
+import com.virtuoso.ports.PortTraps;
+
+/**
+ * Wires the port core into Tomcat and Actuator.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(WebServerProperties.class)
+public class PortFallbackConfiguration {
+
+    private static final Log logger = LogFactory.getLog(PortFallbackConfiguration.class);
+
+    @Bean
+    StartupPorts startupPorts(WebServerProperties properties, ServerProperties server) throws UnknownHostException {
+        // server.port and server.address carry web_server.port and host unless Spring's own keys override them
+        InetAddress host = (server.getAddress() != null) ? server.getAddress() : InetAddress.getByName(properties.getHost());
+        int primary = (server.getPort() != null) ? server.getPort() : properties.getPort();
+        PortCandidates candidates = new PortCandidates(primary, properties.getFallbackPorts(), properties.isAutoFallback());
+        PortPrivileges privileges = PortPrivileges.detect();
+        new PortTraps(privileges).warnings(candidates).forEach(logger::warn);
+        PortSelector selector = new PortSelector(new BindFailureClassifier(privileges), new PortHolderLookup(),
+                Clock.systemUTC());
+        ConflictHistory history = new ConflictHistory(Path.of(properties.getStateDir()), properties.getHistoryLimit());
+        return new StartupPorts(host, candidates, selector, history, Clock.systemUTC());
+    }
+
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> portFallbackCustomizer(StartupPorts ports) {
+        return (factory) -> {
+            factory.setProtocol(FallbackHttp11NioProtocol.class.getName());
+            factory.addProtocolHandlerCustomizers((TomcatProtocolHandlerCustomizer<FallbackHttp11NioProtocol>) (
+                    protocol) -> protocol.bindThrough(ports));
+        };
+    }
+
+    @Bean
+    RunningInstance runningInstance(StartupPorts ports, WebServerProperties properties, Environment environment,
+            ObjectProvider<BuildProperties> build) {
+        InstanceRegistry registry = new InstanceRegistry(Path.of(properties.getStateDir()));
+        String version = build.getIfAvailable(() -> null) != null ? build.getObject().getVersion() : "unknown";
+        return new RunningInstance(ports, registry, version, ConfigFile.of(environment));
+    }
+
+    @Bean
+    PortsEndpoint portsEndpoint(StartupPorts ports) {
+        return new PortsEndpoint(ports);
+    }
+
+    @Bean
+    PortsHealthIndicator portsHealthIndicator(StartupPorts ports) {
+        return new PortsHealthIndicator(ports);
+    }
+
+    @Bean
+    PortsInfoContributor portsInfoContributor(StartupPorts ports) {
+        return new PortsInfoContributor(ports);
+    }
+
+}

@@ -1,0 +1,52 @@
+package com.virtuoso.server;
+
+import java.util.List;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+import com.virtuoso.history.ConflictRecord;
+import com.virtuoso.ports.PortAttempt;
+import com.virtuoso.ports.PortSelection;
+
+/**
+ * {@code /actuator/ports}: the port this server chose, this start's attempts, and the conflict
+ * history across starts.
+ */
+@Endpoint(id = "ports")
+public class PortsEndpoint {
+
+    private final StartupPorts ports;
+
+    PortsEndpoint(StartupPorts ports) {
+        this.ports = ports;
+    }
+
+    @ReadOperation
+    public PortsReport ports() {
+        var selection = ports.selection();
+        return new PortsReport(ports.host().getHostAddress(), ports.candidates().primary(),
+                selection.map(PortSelection::activePort).orElse(null),
+                selection.map(PortSelection::fellBack).orElse(false), ports.candidates().fallbacks(),
+                ports.candidates().autoFallback(), selection.map(PortSelection::attempts).orElse(List.of()),
+                ports.history().newestFirst());
+    }
+
+    /**
+     * The body of {@code GET /actuator/ports}.
+     *
+     * @param host the address the server binds
+     * @param primaryPort the configured port
+     * @param activePort the port the server listens on, or {@code null} before it listens
+     * @param fellBack whether {@code activePort} is not the primary port
+     * @param fallbackPorts the configured fallback ports
+     * @param autoFallback whether fallback is on
+     * @param attempts the binds of this start, in order
+     * @param history the starts that met a conflict, newest first
+     */
+    public record PortsReport(String host, int primaryPort, Integer activePort, boolean fellBack,
+            List<Integer> fallbackPorts, boolean autoFallback, List<PortAttempt> attempts,
+            List<ConflictRecord> history) {
+    }
+
+}

@@ -1,0 +1,60 @@
+package com.virtuoso.server;
+
+import java.util.List;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+import com.virtuoso.ports.ConflictResult;
+import com.virtuoso.ports.PortAttempt;
+import com.virtuoso.ports.PortsExhaustedException;
+
+/**
+ * Explains a start that found no port: each port tried and who holds it, then the commands that
+ * fix it.
+ */
+class PortsExhaustedFailureAnalyzer extends AbstractFailureAnalyzer<PortsExhaustedException> {
+
+    @Override
+    protected FailureAnalysis analyze(Throwable rootFailure, PortsExhaustedException cause) {
+        return new FailureAnalysis(description(cause), action(cause), cause);
+    }
+
+    static String description(PortsExhaustedException exhausted) {
+        List<PortAttempt> attempts = exhausted.attempts();
+        StringBuilder text = new StringBuilder();
+        if (exhausted.result() == ConflictResult.CONFLICT_STRICT) {
+            text.append("Port ").append(exhausted.candidates().primary())
+                .append(" is not available and web_server.auto_fallback is false (strict mode). Tried: ");
+        }
+        else {
+            text.append("All ports exhausted. Tried: ");
+        }
+        text.append(attempts.stream().map(PortAttempt::port).toList()).append(System.lineSeparator());
+        int width = attempts.stream().mapToInt((attempt) -> Integer.toString(attempt.port()).length()).max().orElse(1);
+        for (PortAttempt attempt : attempts) {
+            text.append(String.format("  %-" + width + "d  %s%n", attempt.port(), attempt.detail()));
+        }
+        return text.toString().stripTrailing();
+    }
+
+    static String action(PortsExhaustedException exhausted) {
+        int primary = exhausted.candidates().primary();
+        String jar = RunningJar.path();
+        StringBuilder text = new StringBuilder("Solutions:").append(System.lineSeparator());
+        text.append("1. Stop the process holding port ").append(primary).append(": java -jar ").append(jar)
+            .append(" ports kill ").append(primary).append(System.lineSeparator());
+        text.append("2. Find an available port:             java -jar ").append(jar)
+            .append(" ports find-available ").append(primary).append(System.lineSeparator());
+        text.append("3. Set web_server.port in config/application.yaml to a free port");
+        if (exhausted.result() == ConflictResult.CONFLICT_STRICT) {
+            text.append(System.lineSeparator())
+                .append("4. Or let the server fall back: set web_server.auto_fallback to true");
+        }
+        else {
+            text.append(", or add free ports to web_server.fallback_ports (0 lets the OS pick one)");
+        }
+        return text.toString();
+    }
+
+}

@@ -1,0 +1,78 @@
+package com.virtuoso.server;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
+
+import com.virtuoso.instances.InstanceRecord;
+import com.virtuoso.instances.InstanceRegistry;
+import com.virtuoso.ports.PortSelection;
+
+/**
+ * This server once it listens: says where, and registers itself in the instance registry until
+ * it shuts down.
+ */
+class RunningInstance implements ApplicationListener<WebServerInitializedEvent>, DisposableBean {
+
+    private static final Log logger = LogFactory.getLog(RunningInstance.class);
+
+    private final StartupPorts ports;
+
+    private final InstanceRegistry registry;
+
+    private final String version;
+
+    private final Optional<Path> configFile;
+
+    private final long pid = ProcessHandle.current().pid();
+
+    RunningInstance(StartupPorts ports, InstanceRegistry registry, String version, Optional<Path> configFile) {
+        this.ports = ports;
+        this.registry = registry;
+        this.version = version;
+        this.configFile = configFile;
+    }
+
+    @Override
+    public void onApplicationEvent(WebServerInitializedEvent event) {
+        if (event.getApplicationContext().getServerNamespace() != null) {
+            return; // the management server, when it has a port of its own
+        }
+        int port = event.getWebServer().getPort();
+        int primary = ports.candidates().primary();
+        boolean fellBack = ports.selection().map(PortSelection::fellBack).orElse(false);
+        logger.info("Virtuoso listening on " + url(ports.host(), port)
+                + (fellBack ? " (fell back from " + primary + ")" : ""));
+        Instant started = ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
+        InstanceRecord instance = new InstanceRecord(pid, started, ports.host().getHostAddress(), port, primary, version,
+                Path.of("").toAbsolutePath().toString(), configFile.map(Path::toString).orElse(null));
+        try {
+            registry.register(instance);
+        }
+        catch (IOException ex) {
+            logger.warn("Could not register this instance in " + registry.fileOf(pid) + ": " + ex
+                    + "; 'ports list' will not show it");
+        }
+    }
+
+    @Override
+    public void destroy() throws IOException {
+        registry.remove(pid);
+    }
+
+    private static String url(InetAddress host, int port) {
+        String address = host.getHostAddress();
+        return "http://" + ((host instanceof Inet6Address) ? "[" + address + "]" : address) + ":" + port;
+    }
+
+}

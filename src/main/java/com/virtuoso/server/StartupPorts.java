@@ -1,0 +1,102 @@
+package com.virtuoso.server;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import com.virtuoso.history.ConflictHistory;
+import com.virtuoso.history.ConflictRecord;
+import com.virtuoso.ports.ConflictResult;
+import com.virtuoso.ports.PortAttempt;
+import com.virtuoso.ports.PortCandidates;
+import com.virtuoso.ports.PortSelection;
+import com.virtuoso.ports.PortSelector;
+import com.virtuoso.ports.PortsExhaustedException;
+
+/**
+ * The ports of this start: the candidates, and once the server has bound, how it chose. Logs one
+ * warning per port it could not use and records every conflict in the history.
+ */
+public class StartupPorts {
+
+    private static final Log logger = LogFactory.getLog(StartupPorts.class);
+
+    private final InetAddress host;
+
+    private final PortCandidates candidates;
+
+    private final PortSelector selector;
+
+    private final ConflictHistory history;
+
+    private final Clock clock;
+
+    private final AtomicReference<PortSelection> selection = new AtomicReference<>();
+
+    public StartupPorts(InetAddress host, PortCandidates candidates, PortSelector selector, ConflictHistory history,
+            Clock clock) {
+        this.host = host;
+        this.candidates = candidates;
+        this.selector = selector;
+        this.history = history;
+        this.clock = clock;
+    }
+
+    public InetAddress host() {
+        return host;
+    }
+
+    public PortCandidates candidates() {
+        return candidates;
+    }
+
+    /** How the server chose its port, once it has bound one. */
+    public Optional<PortSelection> selection() {
+        return Optional.ofNullable(selection.get());
+    }
+
+    public ConflictHistory history() {
+        return history;
+    }
+
+    /** Binds the first candidate {@code bind} succeeds on; see {@link PortSelector#select}. */
+    int bind(PortSelector.Bind bind) throws Exception {
+        PortSelection chosen;
+        try {
+            chosen = selector.select(host, candidates, bind, this::warn);
+        }
+        catch (PortsExhaustedException ex) {
+            record(new ConflictRecord(clock.instant(), ProcessHandle.current().pid(), candidates.primary(), null,
+                    ex.result(), ex.attempts()));
+            throw ex;
+        }
+        selection.set(chosen);
+        if (chosen.fellBack()) {
+            record(new ConflictRecord(clock.instant(), ProcessHandle.current().pid(), candidates.primary(),
+                    chosen.activePort(), ConflictResult.FELL_BACK, chosen.attempts()));
+        }
+        return chosen.activePort();
+    }
+
+    private void warn(PortAttempt attempt, Integer next) {
+        String tail = (next != null) ? "; trying " + next
+                : candidates.autoFallback() ? "; no port left to try" : "; web_server.auto_fallback is false";
+        logger.warn("Port " + attempt.port() + " is " + attempt.detail() + tail);
+    }
+
+    private void record(ConflictRecord conflict) {
+        try {
+            history.append(conflict);
+        }
+        catch (IOException | RuntimeException ex) {
+            // the history is a diagnostic: losing one entry must not stop the server
+            logger.warn("Could not record the port conflict in " + history.file() + ": " + ex);
+        }
+    }
+
+}
