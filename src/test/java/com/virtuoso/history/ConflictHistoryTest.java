@@ -1,0 +1,108 @@
+package com.virtuoso.history;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.virtuoso.ports.BindOutcome;
+import com.virtuoso.ports.ConflictResult;
+import com.virtuoso.ports.PortAttempt;
+import com.virtuoso.ports.PortHolder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConflictHistoryTest {
+
+    @TempDir
+    Path state;
+
+    @Test
+    void newestFirstWithEveryField() throws Exception {
+        ConflictHistory history = new ConflictHistory(state, 100);
+        history.append(record(1, ConflictResult.FELL_BACK));
+        history.append(record(2, ConflictResult.EXHAUSTED));
+        List<ConflictRecord> records = history.newestFirst();
+        assertThat(records).extracting(ConflictRecord::pid).containsExactly(2L, 1L);
+        assertThat(records.get(1)).isEqualTo(record(1, ConflictResult.FELL_BACK));
+        assertThat(Files.readString(history.file())).contains("\"result\":\"FELL_BACK\"", "\"outcome\":\"IN_USE\"",
+                "\"at\":\"2026-11-26T10:00:01Z\"");
+    }
+
+    @Test
+    void keepsOnlyTheNewestEntriesUpToTheLimit() throws Exception {
+        ConflictHistory history = new ConflictHistory(state, 3);
+        for (int pid = 1; pid <= 5; pid++) {
+            history.append(record(pid, ConflictResult.FELL_BACK));
+        }
+        assertThat(history.newestFirst()).extracting(ConflictRecord::pid).containsExactly(5L, 4L, 3L);
+        assertThat(Files.readAllLines(history.file())).hasSize(3);
+    }
+
+    @Test
+    void aTornLastLineIsSkippedAndTheNextAppendStillWorks() throws Exception {
+        ConflictHistory history = new ConflictHistory(state, 100);
+        history.append(record(1, ConflictResult.FELL_BACK));
+        Files.writeString(history.file(), "{\"at\":\"2026-11-26T10:00:00Z\",\"pid\":99,\"prim", StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+        assertThat(history.newestFirst()).extracting(ConflictRecord::pid).containsExactly(1L);
+        history.append(record(2, ConflictResult.EXHAUSTED));
+        assertThat(history.newestFirst()).extracting(ConflictRecord::pid).containsExactly(2L, 1L);
+    }
+
+    @Test
+    void noFileMeansNoHistory() {
+        assertThat(new ConflictHistory(state.resolve("never-written"), 100).newestFirst()).isEmpty();
+    }
+
+    @Test
+    void processesAppendingAtOnceLoseNothing() throws Exception {
+        int processes = 4;
+        int appendsEach = 25;
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Process> writers = new ArrayList<>();
+        for (int i = 0; i < processes; i++) {
+            writers.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    ConcurrentAppender.class.getName(), state.toString(), Integer.toString(appendsEach))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start());
+        }
+        for (Process writer : writers) {
+            assertThat(writer.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(writer.exitValue()).isZero();
+        }
+        List<ConflictRecord> records = new ConflictHistory(state, 1000).newestFirst();
+        assertThat(records).hasSize(processes * appendsEach);
+        assertThat(Files.readAllLines(state.resolve(ConflictHistory.FILE_NAME))).hasSize(processes * appendsEach);
+    }
+
+    static ConflictRecord record(long pid, ConflictResult result) {
+        Instant at = Instant.parse("2026-11-26T10:00:00Z").plusSeconds(pid);
+        PortHolder holder = new PortHolder(4242, "alice", at.minusSeconds(60), "python3 -m http.server 8000");
+        return new ConflictRecord(at, pid, 8000, (result == ConflictResult.FELL_BACK) ? 8001 : null, result,
+                List.of(new PortAttempt(8000, BindOutcome.IN_USE, at, holder, "in use by PID 4242"),
+                        PortAttempt.bound(8001, at)));
+    }
+
+    /** One of several processes appending to the same history at once. */
+    public static final class ConcurrentAppender {
+
+        public static void main(String[] args) throws Exception {
+            ConflictHistory history = new ConflictHistory(Path.of(args[0]), 1000);
+            long pid = ProcessHandle.current().pid();
+            for (int i = 0; i < Integer.parseInt(args[1]); i++) {
+                history.append(record(pid, ConflictResult.FELL_BACK));
+            }
+        }
+
+    }
+
+}

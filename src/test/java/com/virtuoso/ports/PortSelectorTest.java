@@ -1,0 +1,155 @@
+package com.virtuoso.ports;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.virtuoso.testing.FreePorts;
+import com.virtuoso.testing.ListenerProcess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class PortSelectorTest {
+
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    private final PortSelector selector = new PortSelector(new BindFailureClassifier(PortPrivileges.detect()),
+            new PortHolderLookup(), Clock.systemUTC());
+
+    private final List<ServerSocket> bound = new ArrayList<>();
+
+    private final List<String> warnings = new ArrayList<>();
+
+    @AfterEach
+    void closeSockets() throws IOException {
+        for (ServerSocket socket : bound) {
+            socket.close();
+        }
+    }
+
+    @Test
+    void bindsAFreePrimary() throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        PortSelection selection = select(new PortCandidates(ports.get(0), List.of(ports.get(1)), true));
+        assertThat(selection.activePort()).isEqualTo(ports.get(0));
+        assertThat(selection.fellBack()).isFalse();
+        assertThat(selection.attempts()).extracting(PortAttempt::outcome).containsExactly(BindOutcome.BOUND);
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void fallsBackPastEveryTakenPortAndNamesItsHolder() throws Exception {
+        List<Integer> ports = FreePorts.pick(3);
+        try (ListenerProcess first = ListenerProcess.start("127.0.0.1", ports.get(0));
+                ListenerProcess second = ListenerProcess.start("127.0.0.1", ports.get(1))) {
+            PortSelection selection = select(new PortCandidates(ports.get(0), ports.subList(1, 3), true));
+            assertThat(selection.activePort()).isEqualTo(ports.get(2));
+            assertThat(selection.fellBack()).isTrue();
+            assertThat(selection.attempts()).extracting(PortAttempt::outcome)
+                .containsExactly(BindOutcome.IN_USE, BindOutcome.IN_USE, BindOutcome.BOUND);
+            assertThat(selection.attempts().get(0).holder().pid()).isEqualTo(first.pid());
+            assertThat(selection.attempts().get(1).holder().pid()).isEqualTo(second.pid());
+            assertThat(warnings).containsExactly(ports.get(0) + " -> " + ports.get(1), ports.get(1) + " -> " + ports.get(2));
+        }
+    }
+
+    @Test
+    void aPortTakenBetweenAnyCheckAndTheBindIsOneMoreAttempt() throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        List<ServerSocket> competitors = new ArrayList<>();
+        PortSelector.Bind racingBind = (port) -> {
+            if (competitors.isEmpty()) {
+                // a competitor wins the port in the instant before our real bind
+                competitors.add(bindSocket(port));
+            }
+            return bindSocket(port).getLocalPort();
+        };
+        try {
+            PortSelection selection = selector.select(LOOPBACK,
+                    new PortCandidates(ports.get(0), List.of(ports.get(1)), true), racingBind, (attempt, next) -> {
+                    });
+            assertThat(selection.activePort()).isEqualTo(ports.get(1));
+            assertThat(selection.attempts().get(0).outcome()).isEqualTo(BindOutcome.IN_USE);
+            assertThat(selection.attempts().get(0).holder().pid()).isEqualTo(ProcessHandle.current().pid());
+        }
+        finally {
+            for (ServerSocket competitor : competitors) {
+                competitor.close();
+            }
+        }
+    }
+
+    @Test
+    void zeroLetsTheOsPickAPort() throws Exception {
+        int taken = FreePorts.pick();
+        bindSocket(taken);
+        PortSelection selection = select(new PortCandidates(taken, List.of(0), true));
+        assertThat(selection.activePort()).isPositive().isNotEqualTo(taken);
+        assertThat(selection.attempts()).extracting(PortAttempt::port).containsExactly(taken, 0);
+    }
+
+    @Test
+    void exhaustedWhenEveryCandidateIsTaken() throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        try (ListenerProcess first = ListenerProcess.start("127.0.0.1", ports.get(0));
+                ListenerProcess second = ListenerProcess.start("127.0.0.1", ports.get(1))) {
+            assertThatExceptionOfType(PortsExhaustedException.class)
+                .isThrownBy(() -> select(new PortCandidates(ports.get(0), List.of(ports.get(1)), true)))
+                .satisfies((ex) -> {
+                    assertThat(ex.result()).isEqualTo(ConflictResult.EXHAUSTED);
+                    assertThat(ex.getMessage()).isEqualTo("All ports exhausted. Tried: " + ports);
+                    assertThat(ex.attempts()).extracting((attempt) -> attempt.holder().pid())
+                        .containsExactly(first.pid(), second.pid());
+                });
+        }
+    }
+
+    @Test
+    void strictModeFailsOnTheTakenPrimaryWithoutTryingFallbacks() throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        bindSocket(ports.get(0));
+        assertThatExceptionOfType(PortsExhaustedException.class)
+            .isThrownBy(() -> select(new PortCandidates(ports.get(0), List.of(ports.get(1)), false)))
+            .satisfies((ex) -> {
+                assertThat(ex.result()).isEqualTo(ConflictResult.CONFLICT_STRICT);
+                assertThat(ex.attempts()).extracting(PortAttempt::port).containsExactly(ports.get(0));
+            });
+    }
+
+    @Test
+    void aFailureOtherThanABindIsNotAFallbackReason() {
+        PortSelector.Bind broken = (port) -> {
+            throw new IllegalStateException("executor failed");
+        };
+        assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> selector.select(LOOPBACK,
+                new PortCandidates(FreePorts.pick(), List.of(), true), broken, (attempt, next) -> {
+                }));
+    }
+
+    private PortSelection select(PortCandidates candidates) throws Exception {
+        return selector.select(LOOPBACK, candidates, (port) -> bindSocket(port).getLocalPort(),
+                (attempt, next) -> warnings.add(attempt.port() + " -> " + next));
+    }
+
+    private ServerSocket bindSocket(int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.bind(new InetSocketAddress(LOOPBACK, port));
+        }
+        catch (IOException ex) {
+            socket.close();
+            throw ex;
+        }
+        bound.add(socket);
+        return socket;
+    }
+
+}

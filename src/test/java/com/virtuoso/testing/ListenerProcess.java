@@ -1,0 +1,68 @@
+package com.virtuoso.testing;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A listener in a process of its own, so that a port has a foreign holder with a PID and a
+ * command line. The test that starts one closes it, which ends that process and no other.
+ */
+public final class ListenerProcess implements AutoCloseable {
+
+    private final Process process;
+
+    private final int port;
+
+    private ListenerProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** A process listening on {@code host:port}, once it listens. */
+    public static ListenerProcess start(String host, int port) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                ListenerMain.class.getName(), host, Integer.toString(port))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+        BufferedReader output = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String first = CompletableFuture.supplyAsync(() -> readLine(output)).get(30, TimeUnit.SECONDS);
+        if (!"READY".equals(first)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("listener on " + host + ":" + port + " did not start: " + first);
+        }
+        return new ListenerProcess(process, port);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.getOutputStream().close();
+        if (!process.waitFor(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    private static String readLine(BufferedReader reader) {
+        try {
+            return reader.readLine();
+        }
+        catch (Exception ex) {
+            return ex.toString();
+        }
+    }
+
+}
