@@ -12,6 +12,7 @@ import org.springframework.boot.origin.SystemEnvironmentOrigin;
 import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.core.env.CommandLinePropertySource;
 import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.Resource;
 import org.springframework.util.ResourceUtils;
 
@@ -31,15 +32,22 @@ final class ConfigOrigins {
         }
         ConfigurationPropertySource source = property.getSource();
         Object underlying = (source != null) ? source.getUnderlyingSource() : null;
-        if (underlying instanceof CommandLinePropertySource<?>) {
+        return (underlying instanceof PropertySource<?> named) ? describe(named) : "the defaults";
+    }
+
+    private static String describe(PropertySource<?> source) {
+        if (source instanceof CommandLinePropertySource<?>) {
             return "the command line";
         }
-        return (underlying instanceof PropertySource<?> named) ? named.getName() : "the defaults";
+        if (source instanceof SystemEnvironmentPropertySource) {
+            return "the environment";
+        }
+        return source.getName();
     }
 
     static String describe(Origin origin) {
-        if (origin instanceof PropertySourceOrigin wrapper && wrapper.getOrigin() != null) {
-            return describe(wrapper.getOrigin());
+        if (origin instanceof PropertySourceOrigin wrapper) {
+            return (wrapper.getOrigin() != null) ? describe(wrapper.getOrigin()) : describe(wrapper.getPropertySource());
         }
         if (origin instanceof TextResourceOrigin text) {
             String file = file(text).map(ConfigOrigins::relativeToWorkingDirectory)
