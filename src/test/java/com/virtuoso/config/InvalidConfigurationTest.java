@@ -1,0 +1,81 @@
+package com.virtuoso.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import com.virtuoso.VirtuosoApplication;
+import com.virtuoso.server.StartupExitCodes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * A bad value stops the start before anything listens, with the key, the value, where it came
+ * from and the fix, and exit code 78.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class InvalidConfigurationTest {
+
+    @TempDir
+    Path directory;
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            port: 70000              | web_server.port = "70000"              | must be less than or equal to 65535      | Set web_server.port to a port number from 0 to 65535
+            port: -1                 | web_server.port = "-1"                 | must be greater than or equal to 0       | Set web_server.port to a port number
+            port: eighty             | web_server.port = "eighty"             | is not a port number                     | Set web_server.port to a port number
+            fallback_ports: [1, x]   | web_server.fallback_ports[1] = "x"     | is not a list of port numbers            | Set web_server.fallback_ports[1] to a list of port numbers
+            fallback_ports: [99999]  | web_server.fallback_ports[0] = "99999" | must be less than or equal to 65535      | Set web_server.fallback_ports[0]
+            log_level: loud          | web_server.log_level = "loud"          | is not one of trace, debug, info         | Set web_server.log_level to one of trace, debug, info, warn, error, off
+            timeout_keep_alive: -5   | web_server.timeout_keep_alive = "-5"   | must be greater than or equal to 0       | Set web_server.timeout_keep_alive to a whole number of seconds
+            auto_fallback: maybe     | web_server.auto_fallback = "maybe"     | is not true or false                     | Set web_server.auto_fallback to true or false
+            host: no-such-host.invalid | web_server.host = "no-such-host.invalid" | is not an IP address or a host name   | Set web_server.host to an IP address
+            prot: 9000               | web_server.prot = "9000"               | is not a web_server setting              | Remove it, or use one of: access_log
+            """)
+    void aBadValueNamesKeyValueOriginAndFix(String yaml, String keyAndValue, String reason, String fix,
+            CapturedOutput output) throws Exception {
+        Path config = directory.resolve("application.yaml");
+        Files.writeString(config, "web_server:\n  state_dir: " + directory + "\n  " + yaml + "\n");
+        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(VirtuosoApplication.class)
+            .run("--spring.config.location=" + config.toUri()));
+        assertThat(failure).isInstanceOf(InvalidConfigurationException.class);
+        assertThat(StartupExitCodes.of(failure)).isEqualTo(InvalidConfigurationException.EXIT_CODE);
+        assertThat(output).contains("Invalid configuration:")
+            .contains(keyAndValue + " (" + config + ", line 3, column ")
+            .contains(reason)
+            .contains(fix)
+            .doesNotContain("Application run failed")
+            .doesNotContain("\tat ");
+    }
+
+    @Test
+    void malformedYamlNamesLineAndColumn(CapturedOutput output) throws Exception {
+        Path config = directory.resolve("application.yaml");
+        Files.writeString(config, "web_server:\n  port: 8000\n   host: [oops\n");
+        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(VirtuosoApplication.class)
+            .run("--spring.config.location=" + config.toUri()));
+        assertThat(StartupExitCodes.of(failure)).isEqualTo(InvalidConfigurationException.EXIT_CODE);
+        assertThat(output).contains("is not valid YAML, at line 3, column 8: mapping values are not allowed here")
+            .doesNotContain("Application run failed");
+    }
+
+    @Test
+    void aMissingConfigFileNamedExplicitlyIsAConfigError(CapturedOutput output) {
+        Path missing = directory.resolve("nowhere.yaml");
+        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(VirtuosoApplication.class)
+            .run("--spring.config.location=" + missing.toUri()));
+        assertThat(StartupExitCodes.of(failure)).isEqualTo(InvalidConfigurationException.EXIT_CODE);
+        assertThat(output).contains(missing.toString()).doesNotContain("Application run failed");
+    }
+
+}
