@@ -43,7 +43,7 @@ public class WebServerProperties {
     private LogLevel logLevel = LogLevel.INFO;
 
     /**
-     * Whether to write one access log line per request (Tomcat access log, under ./logs).
+     * Whether to write one access log line per request (Tomcat access log, on standard output).
      */
     private boolean accessLog = true;
 
