@@ -25,6 +25,9 @@ public class FallbackHttp11NioProtocol extends Http11NioProtocol {
         // a failed endpoint bind closes its socket and leaves the endpoint unbound: start() may run again
         ports.bind((port) -> {
             setPort(port);
+            // thread names follow the port actually tried, not the one configured
+            String name = getName();
+            getEndpoint().setName(name.substring(1, name.length() - 1));
             super.start();
             return getLocalPort();
         });

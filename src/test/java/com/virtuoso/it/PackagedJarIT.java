@@ -118,7 +118,7 @@ class PackagedJarIT {
             assertThat(first.output()).contains("web_server.reload is true, but a packaged jar cannot reload itself");
 
             first.terminate();
-            first.awaitExit(Duration.ofSeconds(60));
+            assertThat(first.awaitExit(Duration.ofSeconds(60))).isEqualTo(143); // 128 + SIGTERM, after a clean shutdown
             assertThat(first.output()).contains("Graceful shutdown complete");
             assertThat(directory.resolve("state/instances/" + first.pid() + ".json")).doesNotExist();
             try (ServerSocket again = new ServerSocket()) {
