@@ -5,12 +5,15 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.PropertySourceOrigin;
 import org.springframework.boot.origin.SystemEnvironmentOrigin;
 import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.core.env.CommandLinePropertySource;
+import org.springframework.core.env.Environment;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.Resource;
@@ -21,9 +24,24 @@ import org.springframework.util.ResourceUtils;
  * {@code config/application.yaml, line 3, column 9}, {@code environment variable WEB_SERVER_PORT},
  * {@code the command line}.
  */
-final class ConfigOrigins {
+public final class ConfigOrigins {
 
     private ConfigOrigins() {
+    }
+
+    /**
+     * Where {@code key} (canonical form, such as {@code web-server.port}) gets its value in
+     * {@code environment}, or empty when no property source sets it.
+     */
+    public static Optional<String> of(Environment environment, String key) {
+        ConfigurationPropertyName name = ConfigurationPropertyName.of(key);
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+            ConfigurationProperty property = source.getConfigurationProperty(name);
+            if (property != null) {
+                return Optional.of(describe(property));
+            }
+        }
+        return Optional.empty();
     }
 
     static String describe(ConfigurationProperty property) {

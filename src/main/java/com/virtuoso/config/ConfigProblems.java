@@ -9,7 +9,6 @@ import org.springframework.boot.context.properties.bind.UnboundConfigurationProp
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.origin.Origin;
 import org.springframework.core.env.Environment;
 import org.springframework.validation.FieldError;
@@ -54,15 +53,7 @@ final class ConfigProblems {
 
     /** A problem with the value of {@code key} as {@code environment} has it. */
     static ConfigProblem of(Environment environment, String key, Object value, String reason) {
-        ConfigurationPropertyName name = ConfigurationPropertyName.of(key);
-        String origin = "the defaults";
-        for (var source : ConfigurationPropertySources.get(environment)) {
-            ConfigurationProperty property = source.getConfigurationProperty(name);
-            if (property != null) {
-                origin = ConfigOrigins.describe(property);
-                break;
-            }
-        }
+        String origin = ConfigOrigins.of(environment, key).orElse("the defaults");
         return problem(key, value, origin, reason, fix(key));
     }
 

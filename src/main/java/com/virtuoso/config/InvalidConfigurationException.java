@@ -23,4 +23,20 @@ public class InvalidConfigurationException extends RuntimeException {
         return problems;
     }
 
+    /** Each bad key with its value, origin and reason, under a heading. */
+    public String description() {
+        return problems.stream()
+            .map((problem) -> "  " + problem.key() + " = \"" + problem.value() + "\" (" + problem.origin() + "): "
+                    + problem.reason())
+            .collect(Collectors.joining(System.lineSeparator(), "Invalid configuration:" + System.lineSeparator(), ""));
+    }
+
+    /** What to write instead, one sentence per key. */
+    public String action() {
+        return problems.stream()
+            .map((problem) -> Character.toUpperCase(problem.fix().charAt(0)) + problem.fix().substring(1) + ".")
+            .distinct()
+            .collect(Collectors.joining(System.lineSeparator()));
+    }
+
 }

@@ -1,7 +1,5 @@
 package com.virtuoso.config;
 
-import java.util.stream.Collectors;
-
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.core.Ordered;
@@ -20,17 +18,7 @@ class InvalidConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Invali
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, InvalidConfigurationException cause) {
-        String description = cause.problems()
-            .stream()
-            .map((problem) -> "  " + problem.key() + " = \"" + problem.value() + "\" (" + problem.origin() + "): "
-                    + problem.reason())
-            .collect(Collectors.joining(System.lineSeparator(), "Invalid configuration:" + System.lineSeparator(), ""));
-        String action = cause.problems()
-            .stream()
-            .map((problem) -> Character.toUpperCase(problem.fix().charAt(0)) + problem.fix().substring(1) + ".")
-            .distinct()
-            .collect(Collectors.joining(System.lineSeparator()));
-        return new FailureAnalysis(description, action, cause);
+        return new FailureAnalysis(cause.description(), cause.action(), cause);
     }
 
 }

@@ -34,12 +34,8 @@ class MalformedConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Mark
             .findFirst()
             .map(Path::toString)
             .orElse("A config file");
-        String where = (mark != null) ? "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) : "";
-        String description = file + " is not valid YAML, at " + where + ": " + cause.getProblem()
-                + ((mark != null) ? System.lineSeparator() + mark.get_snippet() : "");
-        String action = "Fix " + file + " at " + where + ": indent with spaces, write one key per line, and quote "
-                + "values that contain ':' or '#'. The server did not start.";
-        return new FailureAnalysis(description, action, cause);
+        MalformedYaml malformed = new MalformedYaml(file, cause);
+        return new FailureAnalysis(malformed.description(), malformed.action() + " The server did not start.", cause);
     }
 
     private static boolean failsAt(Path file, Mark mark) {

@@ -15,6 +15,16 @@ public enum BindOutcome {
     PERMISSION_DENIED,
 
     /** The configured host is not an address of this machine, so no port can be bound on it. */
-    ADDRESS_UNAVAILABLE
+    ADDRESS_UNAVAILABLE;
+
+    /** In words, after "Port 8000 is": {@code free}, {@code in use}, ... */
+    public String describe() {
+        return switch (this) {
+            case BOUND -> "free";
+            case IN_USE -> "in use";
+            case PERMISSION_DENIED -> "not allowed to this user (a privileged port)";
+            case ADDRESS_UNAVAILABLE -> "not available (the host is not an address of this machine)";
+        };
+    }
 
 }

@@ -1,0 +1,93 @@
+package com.virtuoso.cli;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import com.virtuoso.instances.InstanceRecord;
+import com.virtuoso.ports.BindOutcome;
+import com.virtuoso.ports.PortProbe;
+
+/**
+ * {@code ports check PORT}: is the port free on the configured host, and if not, who listens on it.
+ */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = { "Tell whether PORT is free on the configured host, judged as the server's bind would judge it "
+                + "(IPv4 and IPv6). When it is in use, list every process listening on it.",
+                "Exit 0 when free, 1 when in use or not bindable." })
+class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "PORT", description = "Port to check, 1-65535.")
+    int port;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "Address to check instead of web_server.host.")
+    String host;
+
+    /**
+     * The answer of {@code check --json}.
+     *
+     * @param port the port checked
+     * @param host the address checked
+     * @param free whether the server could bind it now
+     * @param outcome BOUND (free), IN_USE, PERMISSION_DENIED or ADDRESS_UNAVAILABLE
+     * @param holders the processes listening on the port
+     * @param detail why no holder is named, or {@code null}
+     */
+    record Report(int port, String host, boolean free, String outcome, List<Holder> holders, String detail) {
+    }
+
+    /**
+     * A process listening on the port.
+     *
+     * @param virtuoso whether it is a registered, running Virtuoso server
+     */
+    record Holder(long pid, String user, Instant startTime, String command, boolean virtuoso) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PortArgument.check(spec, "PORT", port);
+        LoadedConfig config = loadConfig();
+        printWarnings(config);
+        PortTools tools = PortTools.of(config);
+        InetAddress address = (host != null) ? InetAddress.getByName(host) : config.host();
+        PortProbe.Result result = tools.probe().check(address, port);
+        Set<Long> virtuoso = tools.registry().live().stream().map(InstanceRecord::pid).collect(Collectors.toSet());
+        List<Holder> holders = result.holders()
+            .holders()
+            .stream()
+            .map((holder) -> new Holder(holder.pid(), holder.user(), holder.startTime(), holder.command(),
+                    virtuoso.contains(holder.pid())))
+            .toList();
+        Report report = new Report(port, address.getHostAddress(), result.free(), result.outcome().name(), holders,
+                result.holders().unknownReason());
+        if (json) {
+            printJson(report);
+        }
+        else {
+            printText(report);
+        }
+        return report.free() ? 0 : 1;
+    }
+
+    private void printText(Report report) {
+        if (report.free()) {
+            out().println("Port " + report.port() + " is free on " + report.host());
+            return;
+        }
+        out().println("Port " + report.port() + " is " + BindOutcome.valueOf(report.outcome()).describe() + " on " + report.host()
+                + (report.holders().isEmpty() ? ": " + report.detail() : ":"));
+        for (Holder holder : report.holders()) {
+            out().printf("  PID %-8d %-10s started %-20s %s%s%n", holder.pid(), holder.user(),
+                    PortArgument.STARTED.format(holder.startTime()), holder.command(), holder.virtuoso() ? "  [Virtuoso]" : "");
+        }
+    }
+
+}

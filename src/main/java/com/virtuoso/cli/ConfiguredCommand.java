@@ -1,0 +1,69 @@
+package com.virtuoso.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What every {@code ports} command shares: the config file, the same overrides as the server
+ * ({@code --web_server.port=9000}, {@code --server.port=9000}), and {@code --json}.
+ */
+abstract class ConfiguredCommand {
+
+    private static final Pattern OVERRIDE = Pattern.compile("--(web_server|web-server|server)\\.[\\w.\\[\\]-]+=.*");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "PATH", defaultValue = "config/application.yaml",
+            description = "Config file (default: ${DEFAULT-VALUE}).")
+    Path config;
+
+    @Option(names = "--json", description = "Print JSON for scripts instead of text for people.")
+    boolean json;
+
+    @Unmatched
+    List<String> overrides = new ArrayList<>();
+
+    /** The configuration with the overrides, validated as the server would. */
+    LoadedConfig loadConfig() {
+        for (String override : overrides) {
+            if (!OVERRIDE.matcher(override).matches()) {
+                throw new ParameterException(spec.commandLine(), "Unknown option: '" + override
+                        + "'. Settings are overridden as for the server, e.g. --web_server.port=9000");
+            }
+        }
+        boolean required = spec.commandLine().getParseResult().hasMatchedOption("--config");
+        return LoadedConfig.load(config, required, overrides);
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    /** Prints {@code value} as one line of JSON. */
+    void printJson(Object value) {
+        out().println(JsonMapper.shared().writeValueAsString(value));
+        out().flush();
+    }
+
+    /** Prints the warnings of the configuration to stderr, where they do not spoil stdout. */
+    void printWarnings(LoadedConfig loaded) {
+        loaded.warnings().forEach((warning) -> err().println("warning: " + warning));
+        err().flush();
+    }
+
+}

@@ -1,0 +1,78 @@
+package com.virtuoso.cli;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ports find-available [START]}: the first free ports at or after START.
+ */
+@Command(name = "find-available", mixinStandardHelpOptions = true,
+        description = { "Print the first free port(s) at or after START (default: web_server.port), one per line, "
+                + "numbers alone, for scripts. Ports in the OS ephemeral range are skipped unless --max reaches "
+                + "into it.", "Exit 0 when COUNT ports were found, 1 when fewer." })
+class FindAvailableCommand extends ConfiguredCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "START", arity = "0..1", description = "First port to try (default: web_server.port).")
+    Integer start;
+
+    @Option(names = "--count", paramLabel = "N", defaultValue = "1", description = "How many ports (default: 1).")
+    int count;
+
+    @Option(names = "--max", paramLabel = "M",
+            description = "Last port to try (default: the port before the OS ephemeral range, or 65535 above it).")
+    Integer max;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "Address to check instead of web_server.host.")
+    String host;
+
+    /**
+     * The answer of {@code find-available --json}.
+     *
+     * @param host the address checked
+     * @param ports the free ports found, in order
+     */
+    record Report(String host, List<Integer> ports) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        LoadedConfig config = loadConfig();
+        printWarnings(config);
+        PortTools tools = PortTools.of(config);
+        int first = (start != null) ? start : Math.max(1, config.primaryPort());
+        PortArgument.check(spec, "START", first);
+        int ephemeral = tools.privileges().ephemeralFirst();
+        int last = (max != null) ? max : (first < ephemeral) ? ephemeral - 1 : 65535;
+        PortArgument.check(spec, "--max", last);
+        if (count < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--count must be 1 or more");
+        }
+        InetAddress address = (host != null) ? InetAddress.getByName(host) : config.host();
+        List<Integer> found = new ArrayList<>();
+        for (int port = first; port <= last && found.size() < count; port++) {
+            if (tools.probe().isFree(address, port)) {
+                found.add(port);
+            }
+        }
+        if (json) {
+            printJson(new Report(address.getHostAddress(), found));
+        }
+        else {
+            found.forEach(out()::println);
+        }
+        if (found.size() < count) {
+            err().println("Found " + found.size() + " free port(s) of " + count + " between " + first + " and " + last
+                    + " on " + address.getHostAddress() + "; widen the range with --max");
+            err().flush();
+            return 1;
+        }
+        return 0;
+    }
+
+}

@@ -1,0 +1,108 @@
+package com.virtuoso.cli;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+
+import com.virtuoso.instances.InstanceRecord;
+import com.virtuoso.instances.InstanceRegistry;
+import com.virtuoso.ports.PortHolder;
+
+/**
+ * {@code ports list}: the running Virtuoso servers of the configured state directory.
+ */
+@Command(name = "list", aliases = "list-virtuoso", mixinStandardHelpOptions = true,
+        description = { "List the running Virtuoso servers registered in web_server.state_dir, each verified: the "
+                + "process runs with the same start time and still listens on its port. Stale entries (dead "
+                + "process, reused PID) are removed and reported.", "Exit 0." })
+class ListCommand extends ConfiguredCommand implements Callable<Integer> {
+
+    /**
+     * A registered server, as {@code list --json} reports it.
+     *
+     * @param listening whether it still listens on its port
+     * @param uptimeSeconds how long its process has been running
+     */
+    record Instance(long pid, String host, int port, int primaryPort, Instant startTime, long uptimeSeconds,
+            boolean listening, String version, String workingDirectory, String configFile) {
+    }
+
+    /**
+     * A registry entry that was removed.
+     *
+     * @param reason why it was stale
+     */
+    record Removed(long pid, int port, String reason) {
+    }
+
+    /**
+     * The answer of {@code list --json}.
+     */
+    record Report(List<Instance> instances, List<Removed> removed) {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        LoadedConfig config = loadConfig();
+        printWarnings(config);
+        PortTools tools = PortTools.of(config);
+        List<Instance> instances = new ArrayList<>();
+        List<Removed> removed = new ArrayList<>();
+        Instant now = Instant.now();
+        for (InstanceRecord record : tools.registry().all()) {
+            if (!InstanceRegistry.isAlive(record)) {
+                String reason = ProcessHandle.of(record.pid()).isPresent()
+                        ? "PID reused by another process" : "process no longer running";
+                tools.registry().remove(record.pid());
+                removed.add(new Removed(record.pid(), record.port(), reason));
+                continue;
+            }
+            boolean listening = tools.holders()
+                .lookup(record.port())
+                .holders()
+                .stream()
+                .map(PortHolder::pid)
+                .anyMatch((pid) -> pid == record.pid());
+            instances.add(new Instance(record.pid(), record.host(), record.port(), record.primaryPort(),
+                    record.startTime(), Duration.between(record.startTime(), now).toSeconds(), listening,
+                    record.version(), record.workingDirectory(), record.configFile()));
+        }
+        if (json) {
+            printJson(new Report(instances, removed));
+        }
+        else {
+            printText(instances, removed);
+        }
+        return 0;
+    }
+
+    private void printText(List<Instance> instances, List<Removed> removed) {
+        if (instances.isEmpty()) {
+            out().println("No Virtuoso server is running.");
+        }
+        else {
+            out().printf("%-8s %-16s %-6s %-8s %-10s %s%n", "PID", "HOST", "PORT", "PRIMARY", "UPTIME", "CONFIG");
+            for (Instance instance : instances) {
+                out().printf("%-8d %-16s %-6d %-8d %-10s %s%s%n", instance.pid(), instance.host(), instance.port(),
+                        instance.primaryPort(), uptime(instance.uptimeSeconds()),
+                        (instance.configFile() != null) ? instance.configFile() : "(defaults)",
+                        instance.listening() ? "" : "  [not listening on its port]");
+            }
+        }
+        for (Removed entry : removed) {
+            out().println("Removed stale entry: PID " + entry.pid() + " (port " + entry.port() + "): " + entry.reason());
+        }
+    }
+
+    private static String uptime(long seconds) {
+        Duration duration = Duration.ofSeconds(seconds);
+        return (duration.toHours() > 0) ? duration.toHours() + "h" + duration.toMinutesPart() + "m"
+                : duration.toMinutes() + "m" + duration.toSecondsPart() + "s";
+    }
+
+}

@@ -1,0 +1,29 @@
+package com.virtuoso.cli;
+
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * Port numbers typed by the operator, checked before anything is done with them.
+ */
+final class PortArgument {
+
+    /** Process start times as people read them, in the local time zone. */
+    static final DateTimeFormatter STARTED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+        .withZone(ZoneId.systemDefault());
+
+    private PortArgument() {
+    }
+
+    /** A usage error (exit 2) unless {@code port} is 1-65535. */
+    static void check(CommandSpec spec, String label, int port) {
+        if (port < 1 || port > 65535) {
+            throw new ParameterException(spec.commandLine(),
+                    label + " must be a port number from 1 to 65535, not " + port);
+        }
+    }
+
+}

@@ -1,0 +1,64 @@
+package com.virtuoso.cli;
+
+import java.io.PrintWriter;
+
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+
+import org.springframework.boot.logging.LoggingSystem;
+
+import com.virtuoso.config.InvalidConfigurationException;
+
+/**
+ * {@code java -jar target/virtuoso.jar ports ...}: the port manager, without starting the server.
+ * <p>
+ * Exit codes: 0 success or "yes", 1 the negative answer (the port is in use, no free port found),
+ * 2 usage error, 70 unexpected failure, 78 invalid configuration.
+ */
+public final class PortsCli {
+
+    /** sysexits.h EX_SOFTWARE: a failure that is not the operator's doing. */
+    static final int UNEXPECTED = 70;
+
+    private PortsCli() {
+    }
+
+    /** Runs one {@code ports} command; returns its exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        // libraries that log at start (Hibernate Validator's banner) must not spoil stdout, which scripts read
+        LoggingSystem.get(PortsCli.class.getClassLoader()).beforeInitialize();
+        CommandLine commandLine = new CommandLine(new PortsCommand());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler(failureHandler());
+        return commandLine.execute(args);
+    }
+
+    private static IExecutionExceptionHandler failureHandler() {
+        return (failure, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            int exitCode;
+            if (failure instanceof InvalidConfigurationException invalid) {
+                err.println(invalid.description());
+                err.println(invalid.action());
+                exitCode = InvalidConfigurationException.EXIT_CODE;
+            }
+            else if (failure instanceof LoadedConfig.MalformedYamlException malformed) {
+                err.println(malformed.malformed().description());
+                err.println(malformed.malformed().action() + " Nothing was changed.");
+                exitCode = InvalidConfigurationException.EXIT_CODE;
+            }
+            else if (failure instanceof LoadedConfig.MissingConfigFileException missing) {
+                err.println(missing.getMessage());
+                exitCode = InvalidConfigurationException.EXIT_CODE;
+            }
+            else {
+                err.println("error: " + failure);
+                exitCode = UNEXPECTED;
+            }
+            err.flush();
+            return exitCode;
+        };
+    }
+
+}

@@ -1,0 +1,15 @@
+package com.virtuoso.cli;
+
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code ports} command and its subcommands.
+ */
+@Command(name = "ports", mixinStandardHelpOptions = true,
+        description = "Port manager of the Virtuoso server: find, check and free its ports.",
+        subcommands = { ShowConfigCommand.class, CheckCommand.class, FindAvailableCommand.class, ListCommand.class },
+        footer = { "", "Exit codes: 0 yes/success, 1 no (port in use, none free), 2 usage error, 70 unexpected failure, "
+                + "78 invalid configuration." })
+class PortsCommand {
+
+}

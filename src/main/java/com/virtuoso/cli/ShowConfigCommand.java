@@ -1,0 +1,101 @@
+package com.virtuoso.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+
+import org.springframework.core.env.ConfigurableEnvironment;
+
+import com.virtuoso.config.ConfigOrigins;
+import com.virtuoso.config.WebServerEnvironment;
+import com.virtuoso.config.WebServerProperties;
+import com.virtuoso.ports.PortTraps;
+
+/**
+ * {@code ports show-config}: the effective web_server settings and where each one came from.
+ */
+@Command(name = "show-config", mixinStandardHelpOptions = true,
+        description = { "Show the effective web_server settings, where each value came from (file and line, "
+                + "environment, command line, default), the order in which ports are tried, and warnings.",
+                "Exit 0; 78 when the configuration is invalid." })
+class ShowConfigCommand extends ConfiguredCommand implements Callable<Integer> {
+
+    /**
+     * One setting.
+     *
+     * @param key the key as the YAML writes it
+     * @param value the effective value
+     * @param origin where it came from
+     */
+    record Setting(String key, Object value, String origin) {
+    }
+
+    /**
+     * The answer of {@code show-config --json}.
+     *
+     * @param configFile the file read, or {@code null}
+     * @param settings every web_server setting
+     * @param candidates the ports in the order the server tries them
+     * @param warnings traps, duplicates, deprecated variables
+     */
+    record Report(String configFile, List<Setting> settings, List<Integer> candidates, List<String> warnings) {
+    }
+
+    @Override
+    public Integer call() {
+        LoadedConfig config = loadConfig();
+        ConfigurableEnvironment environment = config.environment();
+        WebServerProperties properties = config.properties();
+        List<Setting> settings = List.of(
+                setting(environment, "host", environment.getProperty("server.address"), "server.address"),
+                setting(environment, "port", config.primaryPort(), "server.port"),
+                setting(environment, "log_level", environment.getProperty("logging.level.root"), "logging.level.root"),
+                setting(environment, "access_log", properties.isAccessLog(), null),
+                setting(environment, "reload", properties.isReload(), null),
+                setting(environment, "timeout_keep_alive", properties.getTimeoutKeepAlive(), null),
+                setting(environment, "fallback_ports", properties.getFallbackPorts(), null),
+                setting(environment, "auto_fallback", properties.isAutoFallback(), null),
+                setting(environment, "state_dir", properties.getStateDir(), null),
+                setting(environment, "history_limit", properties.getHistoryLimit(), null));
+        List<String> warnings = new ArrayList<>(config.warnings());
+        warnings.addAll(new PortTraps(PortTools.of(config).privileges()).warnings(config.candidates()));
+        Report report = new Report((config.file() != null) ? config.file().toString() : null, settings,
+                config.candidates().ports(), warnings);
+        if (json) {
+            printJson(report);
+        }
+        else {
+            printText(report);
+        }
+        return 0;
+    }
+
+    private void printText(Report report) {
+        out().println("Config file: " + ((report.configFile() != null) ? report.configFile() : "(none: defaults)"));
+        for (Setting setting : report.settings()) {
+            out().printf("  %-30s %-32s %s%n", "web_server." + setting.key(), setting.value(), setting.origin());
+        }
+        out().println("Ports tried, in order: " + report.candidates());
+        if (!report.warnings().isEmpty()) {
+            out().println("Warnings:");
+            report.warnings().forEach((warning) -> out().println("  " + warning));
+        }
+    }
+
+    /** A setting with its origin; Spring's own key, when set, is where the value came from. */
+    private static Setting setting(ConfigurableEnvironment environment, String key, Object value, String springKey) {
+        String canonical = "web-server." + key.replace('_', '-');
+        Optional<String> springOrigin = Optional.ofNullable(springKey)
+            .flatMap((spring) -> ConfigOrigins.of(environment, spring))
+            .filter((origin) -> !origin.equals(WebServerEnvironment.MAPPED_SOURCE))
+            .map((origin) -> origin + " (as " + springKey + ")");
+        String origin = springOrigin.or(() -> ConfigOrigins.of(environment, canonical))
+            .or(() -> ConfigOrigins.of(environment, canonical + "[0]"))
+            .orElse("default");
+        return new Setting(key, value, origin);
+    }
+
+}

@@ -1,0 +1,151 @@
+package com.virtuoso.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import jakarta.validation.Validation;
+import jakarta.validation.ValidatorFactory;
+
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
+import org.springframework.boot.env.OriginTrackedMapPropertySource;
+import org.springframework.boot.origin.OriginTrackedValue;
+import org.springframework.boot.origin.SystemEnvironmentOrigin;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.util.ClassUtils;
+import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
+
+/**
+ * Turns the {@code web_server} block of an environment into the Spring settings that do what
+ * each key says; shared by the server (through {@link WebServerEnvironmentPostProcessor}) and
+ * the {@code ports} command line, so both judge a configuration alike:
+ * <ul>
+ * <li>validates the block: a bad value is an {@link InvalidConfigurationException};</li>
+ * <li>maps {@code port}, {@code host}, {@code log_level}, {@code access_log},
+ * {@code timeout_keep_alive} and {@code reload} to their Spring Boot properties, as defaults that
+ * Spring's own keys override;</li>
+ * <li>honours the old {@code WEB_SERVER_PORT} and {@code WEB_SERVER_HOST} variables, with a warning.</li>
+ * </ul>
+ */
+public final class WebServerEnvironment {
+
+    /** The property source that carries the web_server block as Spring settings. */
+    public static final String MAPPED_SOURCE = "virtuosoWebServer";
+
+    static final String LEGACY_SOURCE = "virtuosoLegacyVariables";
+
+    private static final Map<String, String> LEGACY_VARIABLES = Map.of("WEB_SERVER_PORT", "web-server.port",
+            "WEB_SERVER_HOST", "web-server.host");
+
+    private static final String DEVTOOLS_RESTARTER = "org.springframework.boot.devtools.restart.Restarter";
+
+    private WebServerEnvironment() {
+    }
+
+    /**
+     * Validates and maps the {@code web_server} block of {@code environment}.
+     * @param warnings told each warning, such as a deprecated variable
+     * @return the validated settings
+     * @throws InvalidConfigurationException when a value is invalid
+     */
+    public static WebServerProperties prepare(ConfigurableEnvironment environment, Consumer<String> warnings) {
+        addLegacyVariables(environment, warnings);
+        WebServerProperties properties = bindValidated(environment);
+        checkHostResolves(environment, properties.getHost());
+        environment.getPropertySources().addLast(new MapPropertySource(MAPPED_SOURCE, springProperties(properties)));
+        if (properties.isReload() && !ClassUtils.isPresent(DEVTOOLS_RESTARTER, WebServerEnvironment.class.getClassLoader())) {
+            warnings.accept("web_server.reload is true, but a packaged jar cannot reload itself: restart it to pick up "
+                    + "changes, or run ./mvnw spring-boot:run, where DevTools restarts on each build");
+        }
+        return properties;
+    }
+
+    private static void addLegacyVariables(ConfigurableEnvironment environment, Consumer<String> warnings) {
+        PropertySource<?> variables = environment.getPropertySources()
+            .get(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+        if (variables == null) {
+            return;
+        }
+        Map<String, Object> legacy = new LinkedHashMap<>();
+        LEGACY_VARIABLES.forEach((variable, key) -> {
+            Object value = variables.getProperty(variable);
+            if (value != null) {
+                legacy.put(key, OriginTrackedValue.of(value, new SystemEnvironmentOrigin(variable)));
+                warnings.accept("Environment variable " + variable + " is deprecated: set "
+                        + ConfigKeys.display(key) + " in config/application.yaml, or "
+                        + key.replace("-", "").replace('.', '_').toUpperCase() + " in the environment");
+            }
+        });
+        if (!legacy.isEmpty()) {
+            // environment over file, as for every other variable
+            environment.getPropertySources()
+                .addAfter(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        new OriginTrackedMapPropertySource(LEGACY_SOURCE, legacy));
+        }
+    }
+
+    private static WebServerProperties bindValidated(ConfigurableEnvironment environment) {
+        Binder binder = Binder.get(environment);
+        try (ValidatorFactory validation = Validation.buildDefaultValidatorFactory()) {
+            ValidationBindHandler handler = new ValidationBindHandler(new NoUnboundElementsBindHandler(BindHandler.DEFAULT),
+                    new SpringValidatorAdapter(validation.getValidator()));
+            return binder.bindOrCreate(ConfigKeys.PREFIX, Bindable.of(WebServerProperties.class), handler);
+        }
+        catch (BindException ex) {
+            throw new InvalidConfigurationException(ConfigProblems.of(ex), ex);
+        }
+    }
+
+    private static void checkHostResolves(ConfigurableEnvironment environment, String host) {
+        try {
+            InetAddress.getByName(host);
+        }
+        catch (UnknownHostException ex) {
+            String key = ConfigKeys.PREFIX + ".host";
+            throw new InvalidConfigurationException(List.of(ConfigProblems.of(environment, key, host,
+                    "is not an IP address or a host name this machine can resolve")), ex);
+        }
+    }
+
+    private static Map<String, Object> springProperties(WebServerProperties properties) {
+        Map<String, Object> spring = new LinkedHashMap<>();
+        spring.put("server.port", properties.getPort());
+        spring.put("server.address", properties.getHost());
+        spring.put("logging.level.root", properties.getLogLevel().name());
+        spring.put("server.tomcat.keep-alive-timeout", properties.getTimeoutKeepAlive() + "s");
+        spring.put("spring.devtools.restart.enabled", properties.isReload());
+        spring.put("server.tomcat.accesslog.enabled", properties.isAccessLog());
+        spring.putAll(accessLogToConsole());
+        return spring;
+    }
+
+    /** One line per request on standard output, beside the server log, where a file exists for it. */
+    private static Map<String, Object> accessLogToConsole() {
+        if (!Files.isWritable(Path.of("/dev/stdout"))) {
+            return Map.of("server.tomcat.accesslog.directory", Path.of("logs").toAbsolutePath().toString());
+        }
+        Map<String, Object> console = new LinkedHashMap<>();
+        console.put("server.tomcat.accesslog.directory", "/dev");
+        console.put("server.tomcat.accesslog.prefix", "stdout");
+        console.put("server.tomcat.accesslog.suffix", "");
+        console.put("server.tomcat.accesslog.file-date-format", "");
+        console.put("server.tomcat.accesslog.rotate", false);
+        console.put("server.tomcat.accesslog.buffered", false);
+        console.put("server.tomcat.accesslog.pattern", "%h %l %u %t \"%r\" %s %b %{ms}Tms");
+        return console;
+    }
+
+}
