@@ -6,7 +6,8 @@ import java.net.ServerSocket;
 
 /**
  * A foreign process holding a port: binds HOST:PORT, prints READY, and listens until its
- * standard input closes or it is killed. Started by {@link ListenerProcess}.
+ * standard input closes or it is killed. With a third argument {@code ignore-sigterm} it survives
+ * SIGTERM, like a stuck server. Started by {@link ListenerProcess}.
  */
 public final class ListenerMain {
 
@@ -14,6 +15,10 @@ public final class ListenerMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 2 && args[2].equals("ignore-sigterm")) {
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), (signal) -> {
+            });
+        }
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName(args[0]), Integer.parseInt(args[1])));
             System.out.println("READY");

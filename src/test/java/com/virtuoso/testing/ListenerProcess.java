@@ -25,9 +25,18 @@ public final class ListenerProcess implements AutoCloseable {
 
     /** A process listening on {@code host:port}, once it listens. */
     public static ListenerProcess start(String host, int port) throws Exception {
+        return start(host, port, "plain");
+    }
+
+    /** A process listening on {@code host:port} that ignores SIGTERM, once it listens. */
+    public static ListenerProcess startIgnoringSigterm(String host, int port) throws Exception {
+        return start(host, port, "ignore-sigterm");
+    }
+
+    private static ListenerProcess start(String host, int port, String mode) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                ListenerMain.class.getName(), host, Integer.toString(port))
+                ListenerMain.class.getName(), host, Integer.toString(port), mode)
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
         BufferedReader output = new BufferedReader(
@@ -42,6 +51,15 @@ public final class ListenerProcess implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits for the process to end, as a kill should make it; whether it ended in time. */
+    public boolean awaitExit(Duration within) throws InterruptedException {
+        return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public int port() {

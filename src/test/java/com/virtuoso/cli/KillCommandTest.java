@@ -1,0 +1,139 @@
+package com.virtuoso.cli;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import com.virtuoso.ports.ListenerShutdown;
+import com.virtuoso.ports.PortHolder;
+import com.virtuoso.ports.PortHolderLookup;
+import com.virtuoso.testing.FreePorts;
+import com.virtuoso.testing.ListenerProcess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code ports kill} against listener processes this test starts, and only those.
+ */
+class KillCommandTest {
+
+    @TempDir
+    Path directory;
+
+    private Path config;
+
+    private int port;
+
+    @BeforeEach
+    void writeConfig() throws IOException {
+        port = FreePorts.pick();
+        config = directory.resolve("application.yaml");
+        Files.writeString(config, "web_server:\n  host: \"127.0.0.1\"\n  state_dir: \"" + directory + "\"\n");
+    }
+
+    @Test
+    void stopsTheListenerWithSigtermAndVerifiesThePortIsFree() throws Exception {
+        try (ListenerProcess listener = ListenerProcess.start("127.0.0.1", port)) {
+            CliRun run = kill("--yes");
+            assertThat(run.exitCode()).isZero();
+            assertThat(run.out()).contains("Port " + port + " is free now.");
+            assertThat(listener.awaitExit(Duration.ofSeconds(10))).isTrue();
+            assertThat(new PortHolderLookup().lookup(port).holders()).isEmpty();
+        }
+    }
+
+    @Test
+    void aConnectedClientIsNeverATarget() throws Exception {
+        try (ListenerProcess listener = ListenerProcess.start("127.0.0.1", port);
+                Socket client = new Socket()) {
+            client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            JsonNode report = JsonMapper.shared().readTree(kill("--dry-run", "--json").out());
+            assertThat(report.get("holders")).hasSize(1);
+            assertThat(report.get("holders").get(0).get("pid").asLong()).isEqualTo(listener.pid());
+            assertThat(report.get("action").asString()).isEqualTo("dry-run");
+            assertThat(listener.isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    void withoutATerminalItRefusesUnlessYes() throws Exception {
+        try (ListenerProcess listener = ListenerProcess.start("127.0.0.1", port)) {
+            CliRun run = kill();
+            assertThat(run.exitCode()).isOne();
+            assertThat(run.err()).contains("without confirmation: there is no terminal").contains("--yes");
+            assertThat(listener.isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    void aProcessIgnoringSigtermNeedsForce() throws Exception {
+        try (ListenerProcess stubborn = ListenerProcess.startIgnoringSigterm("127.0.0.1", port)) {
+            CliRun gentle = kill("--yes", "--timeout", "1");
+            assertThat(gentle.exitCode()).isOne();
+            assertThat(gentle.out()).contains("is still held by:").contains("PID " + stubborn.pid())
+                .contains("Pass --force to send SIGKILL");
+            assertThat(stubborn.isAlive()).isTrue();
+
+            CliRun forced = kill("--yes", "--timeout", "1", "--force");
+            assertThat(forced.exitCode()).isZero();
+            assertThat(forced.out()).contains("is free now");
+            assertThat(stubborn.awaitExit(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
+    void refusesToStopItself() throws Exception {
+        try (ServerSocket mine = new ServerSocket()) {
+            mine.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+            CliRun run = kill("--yes");
+            assertThat(run.exitCode()).isEqualTo(KillCommand.REFUSED);
+            assertThat(run.err()).contains("is this command itself");
+            assertThat(mine.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void refusesPidOneAncestorsAndOtherUsers() {
+        ListenerShutdown shutdown = new ListenerShutdown(new PortHolderLookup(), "alice");
+        Instant now = Instant.now();
+        assertThat(shutdown.refusal(new PortHolder(1, "root", now, "/sbin/init"), true)).get().asString()
+            .contains("init process");
+        long parent = ProcessHandle.current().parent().orElseThrow().pid();
+        assertThat(shutdown.refusal(new PortHolder(parent, "alice", now, "mvn"), true)).get().asString()
+            .contains("ancestor");
+        assertThat(shutdown.refusal(new PortHolder(999_999, "bob", now, "nc -l"), false)).get().asString()
+            .contains("belongs to bob").contains("--force");
+        assertThat(shutdown.refusal(new PortHolder(999_999, "bob", now, "nc -l"), true)).isEmpty();
+        assertThat(shutdown.refusal(new PortHolder(999_999, "alice", now, "nc -l"), false)).isEmpty();
+    }
+
+    @Test
+    void nobodyListeningIsSuccess() {
+        CliRun run = kill("--yes");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("Nobody listens on port " + port);
+    }
+
+    private CliRun kill(String... options) {
+        String[] args = new String[options.length + 4];
+        args[0] = "kill";
+        args[1] = Integer.toString(port);
+        args[2] = "--config";
+        args[3] = config.toString();
+        System.arraycopy(options, 0, args, 4, options.length);
+        return CliRun.of(args);
+    }
+
+}
