@@ -20,6 +20,7 @@ import org.springframework.core.io.FileSystemResource;
 
 import com.virtuoso.config.InvalidConfigurationException;
 import com.virtuoso.config.MalformedYaml;
+import com.virtuoso.config.MalformedYamlException;
 import com.virtuoso.config.WebServerEnvironment;
 import com.virtuoso.config.WebServerProperties;
 import com.virtuoso.ports.PortCandidates;
@@ -94,22 +95,6 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
         catch (IOException ex) {
             throw new UncheckedIOException("Cannot read " + file, ex);
         }
-    }
-
-    /** The config file is not YAML. */
-    static final class MalformedYamlException extends RuntimeException {
-
-        private final transient MalformedYaml malformed;
-
-        MalformedYamlException(MalformedYaml malformed) {
-            super(malformed.description(), malformed.failure());
-            this.malformed = malformed;
-        }
-
-        MalformedYaml malformed() {
-            return malformed;
-        }
-
     }
 
     /** {@code --config} names a file that does not exist. */

@@ -8,6 +8,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import org.springframework.boot.logging.LoggingSystem;
 
 import com.virtuoso.config.InvalidConfigurationException;
+import com.virtuoso.config.MalformedYamlException;
 
 /**
  * {@code java -jar target/virtuoso.jar ports ...}: the port manager, without starting the server.
@@ -43,7 +44,7 @@ public final class PortsCli {
                 err.println(invalid.action());
                 exitCode = InvalidConfigurationException.EXIT_CODE;
             }
-            else if (failure instanceof LoadedConfig.MalformedYamlException malformed) {
+            else if (failure instanceof MalformedYamlException malformed) {
                 err.println(malformed.malformed().description());
                 err.println(malformed.malformed().action() + " Nothing was changed.");
                 exitCode = InvalidConfigurationException.EXIT_CODE;

@@ -1,0 +1,126 @@
+package com.virtuoso.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+import com.virtuoso.VirtuosoApplication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code ports update-config} edits only the value it is asked to, and never leaves a broken file.
+ */
+class UpdateConfigCommandTest {
+
+    /** The shipped config, comments and all. */
+    private static final Path SHIPPED = Path.of("config/application.yaml");
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void aCommentedFileStaysByteIdenticalButTheValue() throws Exception {
+        Path config = copyOfShipped();
+        String before = Files.readString(config);
+        CliRun run = CliRun.of("update-config", "9123", "--config", config.toString());
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("Set web_server.port to 9123", "(was 8000)", ".bak");
+        assertThat(Files.readString(config)).isEqualTo(
+                before.replace("  port: 8000                 # primary port", "  port: 9123                 # primary port"));
+        assertThat(Files.readString(directory.resolve("application.yaml.bak"))).isEqualTo(before);
+    }
+
+    @Test
+    void fallbackPortsAreReplacedOnTheirLineOnly() throws Exception {
+        Path config = copyOfShipped();
+        String before = Files.readString(config);
+        assertThat(CliRun.of("update-config", "9123", "--fallback", "9124,9125,0", "--config", config.toString())
+            .exitCode()).isZero();
+        assertThat(Files.readString(config)).isEqualTo(before.replace("port: 8000 ", "port: 9123 ")
+            .replace("fallback_ports: [8001, 8002, 8080, 3000, 5000]", "fallback_ports: [9124, 9125, 0]"));
+    }
+
+    @Test
+    void aBlockListAndAMissingKeyAndCrlfAreHandled() throws Exception {
+        Path config = directory.resolve("application.yaml");
+        Files.writeString(config, "# ops\r\nweb_server:\r\n  host: 127.0.0.1  # lo\r\n  fallback_ports:\r\n"
+                + "    - 8001\r\n    - 8002\r\n  auto_fallback: true\r\nlogging:\r\n  level:\r\n    port: 3\r\n");
+        assertThat(CliRun.of("update-config", "9000", "--fallback", "9001", "--config", config.toString()).exitCode())
+            .isZero();
+        assertThat(Files.readString(config)).isEqualTo("# ops\r\nweb_server:\r\n  port: 9000\r\n  host: 127.0.0.1  # lo\r\n"
+                + "  fallback_ports: [9001]\r\n  auto_fallback: true\r\nlogging:\r\n  level:\r\n    port: 3\r\n");
+    }
+
+    @Test
+    void aFileWithoutTheBlockGetsOneAndAMissingFileIsCreated() throws Exception {
+        Path config = directory.resolve("application.yaml");
+        Files.writeString(config, "spring:\n  application:\n    name: x\n");
+        assertThat(CliRun.of("update-config", "9000", "--config", config.toString()).exitCode()).isZero();
+        assertThat(Files.readString(config)).isEqualTo("spring:\n  application:\n    name: x\n\nweb_server:\n  port: 9000\n");
+        Path fresh = directory.resolve("config/application.yaml");
+        assertThat(CliRun.of("update-config", "9001", "--config", fresh.toString()).exitCode()).isZero();
+        assertThat(Files.readString(fresh)).isEqualTo("web_server:\n  port: 9001\n");
+    }
+
+    @Test
+    void aMalformedFileIsRefusedUntouched() throws Exception {
+        Path config = directory.resolve("application.yaml");
+        String broken = "web_server:\n  port: 8000\n   host: [oops\n";
+        Files.writeString(config, broken);
+        CliRun run = CliRun.of("update-config", "9000", "--config", config.toString());
+        assertThat(run.exitCode()).isEqualTo(78);
+        assertThat(run.err()).contains("is not valid YAML, at line 3, column 8").contains("Nothing was changed");
+        assertThat(Files.readString(config)).isEqualTo(broken);
+        assertThat(directory.resolve("application.yaml.bak")).doesNotExist();
+    }
+
+    @Test
+    void anInvalidPortIsAUsageError() throws Exception {
+        Path config = copyOfShipped();
+        String before = Files.readString(config);
+        assertThat(CliRun.of("update-config", "70000", "--config", config.toString()).exitCode()).isEqualTo(2);
+        assertThat(CliRun.of("update-config", "9000", "--fallback", "1,99999", "--config", config.toString())
+            .exitCode()).isEqualTo(2);
+        assertThat(Files.readString(config)).isEqualTo(before);
+    }
+
+    @Test
+    void twoUpdatesAtOnceLeaveAValidFile() throws Exception {
+        Path config = copyOfShipped();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Process> updates = new ArrayList<>();
+        for (int port : List.of(9101, 9102, 9103)) {
+            updates.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    VirtuosoApplication.class.getName(), "ports", "update-config", Integer.toString(port),
+                    "--config", config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start());
+        }
+        for (Process update : updates) {
+            assertThat(update.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(update.exitValue()).isZero();
+        }
+        Map<String, Object> yaml = new Yaml().load(Files.readString(config));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> block = (Map<String, Object>) yaml.get("web_server");
+        assertThat(block.get("port")).isIn(9101, 9102, 9103);
+        String shipped = Files.readString(SHIPPED);
+        assertThat(Files.readString(config)).isEqualTo(shipped.replace("port: 8000 ", "port: " + block.get("port") + " "));
+    }
+
+    private Path copyOfShipped() throws Exception {
+        Path config = directory.resolve("application.yaml");
+        Files.copy(SHIPPED, config);
+        return config;
+    }
+
+}
