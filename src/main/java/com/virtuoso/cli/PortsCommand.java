@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ports", mixinStandardHelpOptions = true,
         description = "Port manager of the Virtuoso server: find, check and free its ports.",
         subcommands = { ShowConfigCommand.class, CheckCommand.class, FindAvailableCommand.class, KillCommand.class,
-                UpdateConfigCommand.class,
+                UpdateConfigCommand.class, AutoFixCommand.class,
                 ListCommand.class },
         footer = { "", "Exit codes: 0 yes/success, 1 no (port in use, none free), 2 usage error, 70 unexpected failure, "
                 + "77 refused for safety, "

@@ -3,7 +3,7 @@ package com.virtuoso.server;
 /**
  * How the operator started this jar, for commands we print for them to copy.
  */
-final class RunningJar {
+public final class RunningJar {
 
     private static final String DEFAULT = "target/virtuoso.jar";
 
@@ -11,7 +11,7 @@ final class RunningJar {
     }
 
     /** The jar path as given to {@code java -jar}, or {@value #DEFAULT} when not run from a jar. */
-    static String path() {
+    public static String path() {
         String classPath = System.getProperty("java.class.path", "");
         return (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)) ? classPath : DEFAULT;
     }

@@ -1,0 +1,154 @@
+package com.virtuoso.cli;
+
+import java.io.Console;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import com.virtuoso.config.PortSettingsFile;
+import com.virtuoso.instances.InstanceRecord;
+import com.virtuoso.ports.ListenerShutdown;
+import com.virtuoso.ports.PortHolder;
+import com.virtuoso.ports.PortProbe;
+import com.virtuoso.server.RunningJar;
+
+/**
+ * {@code ports auto-fix}: make the next start succeed on the configured port, harming no one.
+ */
+@Command(name = "auto-fix", mixinStandardHelpOptions = true,
+        description = { "Make the next start succeed on the configured port. When the port is held by a running "
+                + "Virtuoso server of yours (verified in the instance registry), stop it as 'kill' would. A foreign "
+                + "process is never stopped: the first free fallback port becomes web_server.port instead. "
+                + "Asks on a terminal; --yes confirms, --dry-run only shows the plan.",
+                "Exit 0 when the next start will find its port free, 1 when not (or not confirmed)." })
+class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
+
+    @Option(names = { "-y", "--yes" }, description = "Do not ask: needed when there is no terminal.")
+    boolean yes;
+
+    @Option(names = "--dry-run", description = "Show the plan, change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "" + KillCommand.DEFAULT_TIMEOUT_SECONDS,
+            description = "How long to wait for a stopped server to free the port (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    /**
+     * The answer of {@code auto-fix --json}.
+     *
+     * @param port the configured port
+     * @param holders who listens on it
+     * @param plan {@code nothing} (the port is free), {@code stop-virtuoso}, {@code move-port} or {@code none}
+     * (no safe fix)
+     * @param newPort the port the config is moved to, for {@code move-port}
+     * @param done whether the plan was carried out and the next start will find its port free
+     * @param message what was done, or what to run
+     */
+    record Report(int port, List<PortHolder> holders, String plan, Integer newPort, boolean done, String message) {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        LoadedConfig loaded = loadConfig();
+        printWarnings(loaded);
+        PortTools tools = PortTools.of(loaded);
+        int port = loaded.primaryPort();
+        InetAddress host = loaded.host();
+        PortProbe.Result result = tools.probe().check(host, port);
+        if (result.free()) {
+            return report(new Report(port, List.of(), "nothing", null, true,
+                    "Port " + port + " is free: the next start will use it."));
+        }
+        List<PortHolder> holders = result.holders().holders();
+        String user = System.getProperty("user.name");
+        Set<Long> ours = tools.registry().live().stream().map(InstanceRecord::pid).collect(Collectors.toSet());
+        boolean allOurServers = !holders.isEmpty()
+                && holders.stream().allMatch((holder) -> ours.contains(holder.pid()) && user.equals(holder.user()));
+        if (allOurServers) {
+            return stopOurServers(tools, port, holders);
+        }
+        return movePort(tools, loaded, host, port, holders);
+    }
+
+    private int stopOurServers(PortTools tools, int port, List<PortHolder> holders) {
+        String plan = "Port " + port + " is held by your Virtuoso server " + pids(holders) + ": stop it (SIGTERM).";
+        if (dryRun || !confirmed(plan)) {
+            return report(new Report(port, holders, "stop-virtuoso", null, false, plan
+                    + (dryRun ? " Dry run: nothing was sent." : " Nothing was stopped: confirm with --yes.")));
+        }
+        ListenerShutdown shutdown = new ListenerShutdown(tools.holders(), System.getProperty("user.name"));
+        ListenerShutdown.Result stopped = shutdown.stop(port, holders, Duration.ofSeconds(timeoutSeconds), false);
+        String message = stopped.free() ? "Stopped Virtuoso " + pids(holders) + "; port " + port + " is free now."
+                : "Port " + port + " is still held by " + pids(stopped.remaining()) + " after " + timeoutSeconds
+                        + " s; stop it with: java -jar " + RunningJar.path() + " ports kill " + port + " --force";
+        return report(new Report(port, holders, "stop-virtuoso", null, stopped.free(), message));
+    }
+
+    private int movePort(PortTools tools, LoadedConfig loaded, InetAddress host, int port, List<PortHolder> holders)
+            throws IOException {
+        String who = holders.isEmpty() ? "a process this user cannot see" : "PID " + pids(holders) + " ("
+                + holders.get(0).command() + "), which is not your Virtuoso server and will not be stopped";
+        Optional<Integer> free = loaded.candidates()
+            .ports()
+            .stream()
+            .filter((candidate) -> candidate > 0 && candidate != port)
+            .filter((candidate) -> tools.probe().isFree(host, candidate))
+            .findFirst();
+        if (free.isEmpty()) {
+            return report(new Report(port, holders, "none", null, false, "Port " + port + " is held by " + who
+                    + ", and no fallback port is free. Find one with: java -jar " + RunningJar.path() + " ports "
+                    + "find-available " + port));
+        }
+        int newPort = free.get();
+        String plan = "Port " + port + " is held by " + who + ". Set web_server.port to " + newPort + " in " + config
+                + ".";
+        if (dryRun || !confirmed(plan)) {
+            return report(new Report(port, holders, "move-port", newPort, false, plan + (dryRun
+                    ? " Dry run: nothing was changed."
+                    : " Nothing was changed. To do it yourself: java -jar " + RunningJar.path() + " ports update-config "
+                            + newPort)));
+        }
+        new PortSettingsFile(config).update(newPort, null);
+        return report(new Report(port, holders, "move-port", newPort, true,
+                "Port " + port + " is held by " + who + ". Set web_server.port to " + newPort + " in " + config
+                        + " (previous file kept as .bak). The next start will use " + newPort + "."));
+    }
+
+    private boolean confirmed(String plan) {
+        if (yes) {
+            return true;
+        }
+        Console console = System.console();
+        if (console == null || dryRun) {
+            return false;
+        }
+        out().println(plan);
+        out().flush();
+        String answer = console.readLine("Go ahead? [y/N] ");
+        return answer != null && answer.trim().equalsIgnoreCase("y");
+    }
+
+    private int report(Report report) {
+        if (json) {
+            printJson(report);
+        }
+        else {
+            out().println(report.message());
+            out().flush();
+        }
+        return report.done() ? 0 : 1;
+    }
+
+    private static String pids(List<PortHolder> holders) {
+        return holders.stream().map((holder) -> Long.toString(holder.pid())).collect(Collectors.joining(", "));
+    }
+
+}

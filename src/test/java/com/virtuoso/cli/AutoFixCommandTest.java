@@ -1,0 +1,85 @@
+package com.virtuoso.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.virtuoso.instances.InstanceRecord;
+import com.virtuoso.instances.InstanceRegistry;
+import com.virtuoso.testing.FreePorts;
+import com.virtuoso.testing.ListenerProcess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code ports auto-fix}: stops only our own registered servers; moves the port away from anyone else.
+ */
+class AutoFixCommandTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void aFreePortNeedsNothing() throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        Path config = config(ports);
+        CliRun run = CliRun.of("auto-fix", "--yes", "--config", config.toString());
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("is free: the next start will use it");
+    }
+
+    @Test
+    void aForeignProcessIsNeverStoppedTheConfigMovesInstead() throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        Path config = config(ports);
+        String before = Files.readString(config);
+        try (ListenerProcess foreign = ListenerProcess.start("127.0.0.1", ports.get(0))) {
+            CliRun dryRun = CliRun.of("auto-fix", "--dry-run", "--config", config.toString());
+            assertThat(dryRun.exitCode()).isOne();
+            assertThat(dryRun.out()).contains("will not be stopped", "Set web_server.port to " + ports.get(1), "Dry run");
+            assertThat(Files.readString(config)).isEqualTo(before);
+
+            CliRun unconfirmed = CliRun.of("auto-fix", "--config", config.toString());
+            assertThat(unconfirmed.exitCode()).isOne();
+            assertThat(unconfirmed.out()).contains("ports update-config " + ports.get(1));
+            assertThat(Files.readString(config)).isEqualTo(before);
+
+            CliRun fixed = CliRun.of("auto-fix", "--yes", "--config", config.toString());
+            assertThat(fixed.exitCode()).isZero();
+            assertThat(fixed.out()).contains("The next start will use " + ports.get(1));
+            assertThat(foreign.isAlive()).isTrue();
+            assertThat(Files.readString(config))
+                .isEqualTo(before.replace("port: " + ports.get(0), "port: " + ports.get(1)));
+        }
+    }
+
+    @Test
+    void ourOwnRegisteredServerIsStopped() throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        Path config = config(ports);
+        String before = Files.readString(config);
+        try (ListenerProcess server = ListenerProcess.start("127.0.0.1", ports.get(0))) {
+            Instant started = ProcessHandle.of(server.pid()).orElseThrow().info().startInstant().orElseThrow();
+            new InstanceRegistry(directory.resolve("state")).register(new InstanceRecord(server.pid(), started,
+                    "127.0.0.1", ports.get(0), ports.get(0), "test", directory.toString(), config.toString()));
+            CliRun run = CliRun.of("auto-fix", "--yes", "--config", config.toString());
+            assertThat(run.exitCode()).isZero();
+            assertThat(run.out()).contains("Stopped Virtuoso " + server.pid());
+            assertThat(server.awaitExit(Duration.ofSeconds(10))).isTrue();
+            assertThat(Files.readString(config)).isEqualTo(before);
+        }
+    }
+
+    private Path config(List<Integer> ports) throws Exception {
+        Path config = directory.resolve("application.yaml");
+        Files.writeString(config, "web_server:\n  host: \"127.0.0.1\"\n  port: " + ports.get(0) + "\n  fallback_ports: ["
+                + ports.get(1) + "]\n  state_dir: \"" + directory.resolve("state") + "\"\n");
+        return config;
+    }
+
+}
