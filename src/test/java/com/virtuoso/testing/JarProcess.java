@@ -53,6 +53,13 @@ public final class JarProcess implements AutoCloseable {
         return jar;
     }
 
+    /** Runs {@code java -jar virtuoso.jar ports ARGS...} in {@code directory} to its end. */
+    public static JarProcess ports(Path directory, String... arguments) throws IOException {
+        List<String> all = new ArrayList<>(List.of("ports"));
+        all.addAll(List.of(arguments));
+        return start(directory, Map.of(), all.toArray(String[]::new));
+    }
+
     /** Writes {@code directory/config/application.yaml}. */
     public static void writeConfig(Path directory, String yaml) throws IOException {
         Files.createDirectories(directory.resolve("config"));
