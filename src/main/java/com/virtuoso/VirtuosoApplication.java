@@ -17,6 +17,9 @@ public class VirtuosoApplication {
 
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("ports")) {
+            // the port manager logs nothing: skip configuring a logging backend, and keep stdout for answers
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+            System.setProperty("slf4j.internal.verbosity", "WARN");
             System.exit(PortsCli.run(Arrays.copyOfRange(args, 1, args.length), new PrintWriter(System.out, true),
                     new PrintWriter(System.err, true)));
         }

@@ -85,8 +85,8 @@ class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
         out().println("Port " + report.port() + " is " + BindOutcome.valueOf(report.outcome()).describe() + " on " + report.host()
                 + (report.holders().isEmpty() ? ": " + report.detail() : ":"));
         for (Holder holder : report.holders()) {
-            out().printf("  PID %-8d %-10s started %-20s %s%s%n", holder.pid(), holder.user(),
-                    PortArgument.STARTED.format(holder.startTime()), holder.command(), holder.virtuoso() ? "  [Virtuoso]" : "");
+            printHolder(holder.pid(), holder.user(), holder.startTime(), holder.command(),
+                    holder.virtuoso() ? "  [Virtuoso]" : "");
         }
     }
 

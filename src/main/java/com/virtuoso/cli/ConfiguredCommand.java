@@ -2,6 +2,9 @@ package com.virtuoso.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -18,6 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
  * ({@code --web_server.port=9000}, {@code --server.port=9000}), and {@code --json}.
  */
 abstract class ConfiguredCommand {
+
+    /** Process start times as people read them, in the local time zone. */
+    private static final DateTimeFormatter STARTED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+        .withZone(ZoneId.systemDefault());
 
     private static final Pattern OVERRIDE = Pattern.compile("--(web_server|web-server|server)\\.[\\w.\\[\\]-]+=.*");
 
@@ -58,6 +65,12 @@ abstract class ConfiguredCommand {
     void printJson(Object value) {
         out().println(JsonMapper.shared().writeValueAsString(value));
         out().flush();
+    }
+
+    /** One aligned line about a process holding a port: PID, user, start time, command, and a note. */
+    void printHolder(long pid, String user, Instant started, String command, String note) {
+        out().printf("  PID %-8d %-10s started %-20s %s%s%n", pid, user,
+                (started != null) ? STARTED.format(started) : "unknown", command, note);
     }
 
     /** Prints the warnings of the configuration to stderr, where they do not spoil stdout. */

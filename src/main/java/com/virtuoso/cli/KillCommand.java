@@ -144,9 +144,7 @@ class KillCommand extends ConfiguredCommand implements Callable<Integer> {
     private void printHolders(String heading, List<PortHolder> holders) {
         out().println(heading);
         for (PortHolder holder : holders) {
-            out().printf("  PID %-8d %-10s started %-20s %s%n", holder.pid(), holder.user(),
-                    (holder.startTime() != null) ? PortArgument.STARTED.format(holder.startTime()) : "unknown",
-                    holder.command());
+            printHolder(holder.pid(), holder.user(), holder.startTime(), holder.command(), "");
         }
     }
 

@@ -1,8 +1,5 @@
 package com.virtuoso.cli;
 
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -10,10 +7,6 @@ import picocli.CommandLine.ParameterException;
  * Port numbers typed by the operator, checked before anything is done with them.
  */
 final class PortArgument {
-
-    /** Process start times as people read them, in the local time zone. */
-    static final DateTimeFormatter STARTED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-        .withZone(ZoneId.systemDefault());
 
     private PortArgument() {
     }

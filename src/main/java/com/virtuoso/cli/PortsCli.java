@@ -5,8 +5,6 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 
-import org.springframework.boot.logging.LoggingSystem;
-
 import com.virtuoso.config.InvalidConfigurationException;
 import com.virtuoso.config.MalformedYamlException;
 
@@ -26,8 +24,6 @@ public final class PortsCli {
 
     /** Runs one {@code ports} command; returns its exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        // libraries that log at start (Hibernate Validator's banner) must not spoil stdout, which scripts read
-        LoggingSystem.get(PortsCli.class.getClassLoader()).beforeInitialize();
         CommandLine commandLine = new CommandLine(new PortsCommand());
         commandLine.setOut(out);
         commandLine.setErr(err);

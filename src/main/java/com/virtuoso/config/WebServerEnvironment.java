@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import jakarta.validation.Validation;
-import jakarta.validation.ValidatorFactory;
-
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -26,7 +23,6 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.util.ClassUtils;
-import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 
 /**
  * Turns the {@code web_server} block of an environment into the Spring settings that do what
@@ -99,9 +95,10 @@ public final class WebServerEnvironment {
 
     private static WebServerProperties bindValidated(ConfigurableEnvironment environment) {
         Binder binder = Binder.get(environment);
-        try (ValidatorFactory validation = Validation.buildDefaultValidatorFactory()) {
-            ValidationBindHandler handler = new ValidationBindHandler(new NoUnboundElementsBindHandler(BindHandler.DEFAULT),
-                    new SpringValidatorAdapter(validation.getValidator()));
+        // the properties carry their own rules: any instance validates the bound one
+        ValidationBindHandler handler = new ValidationBindHandler(new NoUnboundElementsBindHandler(BindHandler.DEFAULT),
+                new WebServerProperties());
+        try {
             return binder.bindOrCreate(ConfigKeys.PREFIX, Bindable.of(WebServerProperties.class), handler);
         }
         catch (BindException ex) {

@@ -3,13 +3,10 @@ package com.virtuoso.config;
 import java.util.ArrayList;
 import java.util.List;
 
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.logging.LogLevel;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -18,28 +15,28 @@ import org.springframework.validation.annotation.Validated;
  * Spring's own keys win where both are set: {@code server.port} over {@code web_server.port},
  * {@code server.address} over {@code web_server.host}, {@code logging.level.root} over
  * {@code web_server.log_level}.
+ * <p>
+ * The properties validate themselves (Spring Boot applies a {@link Validator} that the bound
+ * object implements): plain rules, so that the {@code ports} command line checks a config file
+ * without starting a Bean Validation provider.
  */
 @Validated
 @ConfigurationProperties("web-server")
-public class WebServerProperties {
+public class WebServerProperties implements Validator {
 
     /**
      * Address to bind: "0.0.0.0" for every IPv4 and IPv6 address, "127.0.0.1" for this machine only.
      */
-    @NotBlank
     private String host = "0.0.0.0";
 
     /**
      * Primary port. 0 lets the OS pick any free port.
      */
-    @Min(0)
-    @Max(65535)
     private int port = 8000;
 
     /**
      * Logging level of the server: trace, debug, info, warn, error or off, in any case.
      */
-    @NotNull
     private LogLevel logLevel = LogLevel.INFO;
 
     /**
@@ -56,16 +53,13 @@ public class WebServerProperties {
     /**
      * Seconds an idle keep-alive connection stays open before the server closes it.
      */
-    @Min(0)
-    @Max(86400)
     private int timeoutKeepAlive = 5;
 
     /**
      * Ports to try, in order, when the primary port cannot be bound. 0 means any free port the OS
      * picks: a last resort.
      */
-    @NotNull
-    private List<@NotNull @Min(0) @Max(65535) Integer> fallbackPorts = new ArrayList<>(
+    private List<Integer> fallbackPorts = new ArrayList<>(
             List.of(8001, 8002, 8080, 3000, 5000));
 
     /**
@@ -78,14 +72,11 @@ public class WebServerProperties {
      * Directory of the instance registry (instances/PID.json) and of the conflict history
      * (port-history.jsonl).
      */
-    @NotBlank
     private String stateDir = System.getProperty("user.home") + "/.virtuoso";
 
     /**
      * How many starts with a port conflict the history keeps; older ones are dropped.
      */
-    @Min(1)
-    @Max(100000)
     private int historyLimit = 100;
 
     public String getHost() {
@@ -166,6 +157,51 @@ public class WebServerProperties {
 
     public void setHistoryLimit(int historyLimit) {
         this.historyLimit = historyLimit;
+    }
+
+    @Override
+    public boolean supports(Class<?> type) {
+        return WebServerProperties.class.isAssignableFrom(type);
+    }
+
+    @Override
+    public void validate(Object target, Errors errors) {
+        WebServerProperties properties = (WebServerProperties) target;
+        requireText(errors, "host", properties.getHost());
+        requireRange(errors, "port", properties.getPort(), 0, 65535);
+        if (properties.getLogLevel() == null) {
+            errors.rejectValue("logLevel", "required", "must be set");
+        }
+        requireRange(errors, "timeoutKeepAlive", properties.getTimeoutKeepAlive(), 0, 86400);
+        if (properties.getFallbackPorts() == null) {
+            errors.rejectValue("fallbackPorts", "required", "must be set");
+        }
+        else {
+            for (int i = 0; i < properties.getFallbackPorts().size(); i++) {
+                Integer port = properties.getFallbackPorts().get(i);
+                String field = "fallbackPorts[" + i + "]";
+                if (port == null) {
+                    errors.rejectValue(field, "required", "must be a port number");
+                }
+                else {
+                    requireRange(errors, field, port, 0, 65535);
+                }
+            }
+        }
+        requireText(errors, "stateDir", properties.getStateDir());
+        requireRange(errors, "historyLimit", properties.getHistoryLimit(), 1, 100000);
+    }
+
+    private static void requireRange(Errors errors, String field, int value, int min, int max) {
+        if (value < min || value > max) {
+            errors.rejectValue(field, "range", "must be between " + min + " and " + max);
+        }
+    }
+
+    private static void requireText(Errors errors, String field, String value) {
+        if (value == null || value.isBlank()) {
+            errors.rejectValue(field, "required", "must not be blank");
+        }
     }
 
 }

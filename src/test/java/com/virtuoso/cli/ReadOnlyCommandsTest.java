@@ -79,7 +79,7 @@ class ReadOnlyCommandsTest {
         CliRun run = CliRun.of("show-config", "--config", config.toString());
         assertThat(run.exitCode()).isEqualTo(78);
         assertThat(run.err()).contains("web_server.port = \"70000\" (" + config + ", line 2, column 9): "
-                + "must be less than or equal to 65535")
+                + "must be between 0 and 65535")
             .contains("Set web_server.port to a port number from 0 to 65535");
     }
 

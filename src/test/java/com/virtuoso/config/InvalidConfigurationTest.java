@@ -31,13 +31,13 @@ class InvalidConfigurationTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            port: 70000              | web_server.port = "70000"              | must be less than or equal to 65535      | Set web_server.port to a port number from 0 to 65535
-            port: -1                 | web_server.port = "-1"                 | must be greater than or equal to 0       | Set web_server.port to a port number
+            port: 70000              | web_server.port = "70000"              | must be between 0 and 65535             | Set web_server.port to a port number from 0 to 65535
+            port: -1                 | web_server.port = "-1"                 | must be between 0 and 65535              | Set web_server.port to a port number
             port: eighty             | web_server.port = "eighty"             | is not a port number                     | Set web_server.port to a port number
             fallback_ports: [1, x]   | web_server.fallback_ports[1] = "x"     | is not a list of port numbers            | Set web_server.fallback_ports[1] to a list of port numbers
-            fallback_ports: [99999]  | web_server.fallback_ports[0] = "99999" | must be less than or equal to 65535      | Set web_server.fallback_ports[0]
+            fallback_ports: [99999]  | web_server.fallback_ports[0] = "99999" | must be between 0 and 65535             | Set web_server.fallback_ports[0]
             log_level: loud          | web_server.log_level = "loud"          | is not one of trace, debug, info         | Set web_server.log_level to one of trace, debug, info, warn, error, off
-            timeout_keep_alive: -5   | web_server.timeout_keep_alive = "-5"   | must be greater than or equal to 0       | Set web_server.timeout_keep_alive to a whole number of seconds
+            timeout_keep_alive: -5   | web_server.timeout_keep_alive = "-5"   | must be between 0 and 86400              | Set web_server.timeout_keep_alive to a whole number of seconds
             auto_fallback: maybe     | web_server.auto_fallback = "maybe"     | is not true or false                     | Set web_server.auto_fallback to true or false
             host: no-such-host.invalid | web_server.host = "no-such-host.invalid" | is not an IP address or a host name   | Set web_server.host to an IP address
             prot: 9000               | web_server.prot = "9000"               | is not a web_server setting              | Remove it, or use one of: access_log

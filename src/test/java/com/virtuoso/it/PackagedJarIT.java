@@ -61,7 +61,7 @@ class PackagedJarIT {
             assertThat(server.awaitExit(Duration.ofSeconds(60))).isEqualTo(78);
             assertThat(server.output())
                 .contains("web_server.port = \"70000\" (config/application.yaml, line 3, column 9): "
-                        + "must be less than or equal to 65535")
+                        + "must be between 0 and 65535")
                 .contains("Set web_server.port to a port number from 0 to 65535")
                 .doesNotContain("\tat ");
         }
