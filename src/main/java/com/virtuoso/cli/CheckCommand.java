@@ -59,7 +59,9 @@ class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
         PortTools tools = PortTools.of(config);
         InetAddress address = (host != null) ? InetAddress.getByName(host) : config.host();
         PortProbe.Result result = tools.probe().check(address, port);
-        Set<Long> virtuoso = tools.registry().live().stream().map(InstanceRecord::pid).collect(Collectors.toSet());
+        // the registry is read only when someone holds the port: a free port is answered sooner
+        Set<Long> virtuoso = result.holders().holders().isEmpty() ? Set.of()
+                : tools.registry().live().stream().map(InstanceRecord::pid).collect(Collectors.toSet());
         List<Holder> holders = result.holders()
             .holders()
             .stream()
