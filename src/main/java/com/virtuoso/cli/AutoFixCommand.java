@@ -1,6 +1,5 @@
 package com.virtuoso.cli;
 
-import java.io.Console;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -11,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import com.virtuoso.config.PortSettingsFile;
@@ -31,11 +31,8 @@ import com.virtuoso.server.RunningJar;
                 "Exit 0 when the next start will find its port free, 1 when not (or not confirmed)." })
 class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
 
-    @Option(names = { "-y", "--yes" }, description = "Do not ask: needed when there is no terminal.")
-    boolean yes;
-
-    @Option(names = "--dry-run", description = "Show the plan, change nothing.")
-    boolean dryRun;
+    @Mixin
+    Confirmation confirmation;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "" + KillCommand.DEFAULT_TIMEOUT_SECONDS,
             description = "How long to wait for a stopped server to free the port (default: ${DEFAULT-VALUE}).")
@@ -80,9 +77,9 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
 
     private int stopOurServers(PortTools tools, int port, List<PortHolder> holders) {
         String plan = "Port " + port + " is held by your Virtuoso server " + pids(holders) + ": stop it (SIGTERM).";
-        if (dryRun || !confirmed(plan)) {
+        if (!confirmation.granted("stop Virtuoso " + pids(holders), () -> showPlan(plan), err())) {
             return report(new Report(port, holders, "stop-virtuoso", null, false, plan
-                    + (dryRun ? " Dry run: nothing was sent." : " Nothing was stopped: confirm with --yes.")));
+                    + (confirmation.dryRun ? " Dry run: nothing was sent." : " Nothing was stopped.")));
         }
         ListenerShutdown shutdown = new ListenerShutdown(tools.holders(), System.getProperty("user.name"));
         ListenerShutdown.Result stopped = shutdown.stop(port, holders, Duration.ofSeconds(timeoutSeconds), false);
@@ -110,8 +107,8 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
         int newPort = free.get();
         String plan = "Port " + port + " is held by " + who + ". Set web_server.port to " + newPort + " in " + config
                 + ".";
-        if (dryRun || !confirmed(plan)) {
-            return report(new Report(port, holders, "move-port", newPort, false, plan + (dryRun
+        if (!confirmation.granted("set web_server.port to " + newPort, () -> showPlan(plan), err())) {
+            return report(new Report(port, holders, "move-port", newPort, false, plan + (confirmation.dryRun
                     ? " Dry run: nothing was changed."
                     : " Nothing was changed. To do it yourself: java -jar " + RunningJar.path() + " ports update-config "
                             + newPort)));
@@ -122,18 +119,9 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
                         + " (previous file kept as .bak). The next start will use " + newPort + "."));
     }
 
-    private boolean confirmed(String plan) {
-        if (yes) {
-            return true;
-        }
-        Console console = System.console();
-        if (console == null || dryRun) {
-            return false;
-        }
+    private void showPlan(String plan) {
         out().println(plan);
         out().flush();
-        String answer = console.readLine("Go ahead? [y/N] ");
-        return answer != null && answer.trim().equalsIgnoreCase("y");
     }
 
     private int report(Report report) {

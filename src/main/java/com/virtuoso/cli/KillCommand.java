@@ -1,12 +1,12 @@
 package com.virtuoso.cli;
 
-import java.io.Console;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,11 +35,8 @@ class KillCommand extends ConfiguredCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PORT", description = "Port whose listeners to stop, 1-65535.")
     int port;
 
-    @Option(names = { "-y", "--yes" }, description = "Do not ask: needed when there is no terminal.")
-    boolean yes;
-
-    @Option(names = "--dry-run", description = "Show what would be stopped, and stop nothing.")
-    boolean dryRun;
+    @Mixin
+    Confirmation confirmation;
 
     @Option(names = "--force", description = "Send SIGKILL after the timeout, and allow other users' processes.")
     boolean force;
@@ -82,29 +79,16 @@ class KillCommand extends ConfiguredCommand implements Callable<Integer> {
         if (!refusals.isEmpty()) {
             return report(new Report(port, holders, "refused", false, holders, refusals), REFUSED);
         }
-        if (dryRun) {
+        if (confirmation.dryRun) {
             return report(new Report(port, holders, "dry-run", false, holders, List.of()), 0);
         }
-        if (!yes && !confirmed(holders)) {
+        if (!confirmation.granted("stop " + holders.size() + " process(es) with SIGTERM"
+                + (force ? " (then SIGKILL)" : ""), () -> printHolders("Port " + port + " is held by:", holders), err())) {
             return report(new Report(port, holders, "declined", false, holders, List.of()), 1);
         }
         ListenerShutdown.Result result = shutdown.stop(port, holders, Duration.ofSeconds(timeoutSeconds), force);
         return report(new Report(port, holders, "stopped", result.free(), result.remaining(), List.of()),
                 result.free() ? 0 : 1);
-    }
-
-    private boolean confirmed(List<PortHolder> holders) {
-        Console console = System.console();
-        if (console == null) {
-            err().println("Refusing to stop " + holders.size() + " process(es) without confirmation: there is no "
-                    + "terminal to ask. Pass --yes to confirm, or --dry-run to see what would be stopped.");
-            err().flush();
-            return false;
-        }
-        printHolders("Port " + port + " is held by:", holders);
-        out().flush();
-        String answer = console.readLine("Stop with SIGTERM%s? [y/N] ", force ? " (then SIGKILL)" : "");
-        return answer != null && answer.trim().equalsIgnoreCase("y");
     }
 
     private int report(Report report, int exitCode) {

@@ -66,7 +66,7 @@ public class PortFallbackConfiguration {
     RunningInstance runningInstance(StartupPorts ports, WebServerProperties properties, Environment environment,
             ObjectProvider<BuildProperties> build) {
         InstanceRegistry registry = new InstanceRegistry(Path.of(properties.getStateDir()));
-        String version = build.getIfAvailable(() -> null) != null ? build.getObject().getVersion() : "unknown";
+        String version = build.stream().map(BuildProperties::getVersion).findFirst().orElse("unknown");
         return new RunningInstance(ports, registry, version, ConfigFile.of(environment));
     }
 
