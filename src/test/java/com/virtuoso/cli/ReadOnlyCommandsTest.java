@@ -85,7 +85,7 @@ class ReadOnlyCommandsTest {
 
     @Test
     void malformedYamlAndAMissingFileExit78() throws IOException {
-        Files.writeString(config, "web_server:\n  port: 8000\n   host: [oops\n");
+        Files.writeString(config, "web_server:\n  port: 9000\n   host: [oops\n");
         CliRun malformed = CliRun.of("check", "8000", "--config", config.toString());
         assertThat(malformed.exitCode()).isEqualTo(78);
         assertThat(malformed.err()).contains(config + " is not valid YAML, at line 3, column 8");

@@ -61,7 +61,7 @@ class InvalidConfigurationTest {
     @Test
     void malformedYamlNamesLineAndColumn(CapturedOutput output) throws Exception {
         Path config = directory.resolve("application.yaml");
-        Files.writeString(config, "web_server:\n  port: 8000\n   host: [oops\n");
+        Files.writeString(config, "web_server:\n  port: 9000\n   host: [oops\n");
         Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(VirtuosoApplication.class)
             .run("--spring.config.location=" + config.toUri()));
         assertThat(StartupExitCodes.of(failure)).isEqualTo(InvalidConfigurationException.EXIT_CODE);

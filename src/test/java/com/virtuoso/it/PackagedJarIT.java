@@ -69,7 +69,7 @@ class PackagedJarIT {
 
     @Test
     void malformedYamlExitsWith78AndLeavesTheFileAlone() throws Exception {
-        String yaml = "web_server:\n  port: 8000\n   host: [oops\n";
+        String yaml = "web_server:\n  port: 9000\n   host: [oops\n";
         JarProcess.writeConfig(directory, yaml);
         try (JarProcess server = JarProcess.start(directory, Map.of())) {
             assertThat(server.awaitExit(Duration.ofSeconds(60))).isEqualTo(78);

@@ -11,16 +11,16 @@ class MaskedCommandLineTest {
     @Test
     void masksValuesOfSecretLookingArguments() {
         String masked = MaskedCommandLine.of(List.of("java", "-Dspring.datasource.password=hunter2", "-jar", "app.jar",
-                "--api-key", "abc123", "--token=xyz", "--port=8000", "SECRET_KEY=s3cr3t"));
+                "--api-key", "abc123", "--token=xyz", "--port=9123", "SECRET_KEY=s3cr3t"));
         assertThat(masked).isEqualTo("java -Dspring.datasource.password=**** -jar app.jar --api-key **** "
-                + "--token=**** --port=8000 SECRET_KEY=****");
+                + "--token=**** --port=9123 SECRET_KEY=****");
         assertThat(masked).doesNotContain("hunter2", "abc123", "xyz", "s3cr3t");
     }
 
     @Test
     void leavesOrdinaryCommandLinesAlone() {
-        assertThat(MaskedCommandLine.of(List.of("python3", "-m", "http.server", "8000")))
-            .isEqualTo("python3 -m http.server 8000");
+        assertThat(MaskedCommandLine.of(List.of("python3", "-m", "http.server", "9123")))
+            .isEqualTo("python3 -m http.server 9123");
     }
 
 }
