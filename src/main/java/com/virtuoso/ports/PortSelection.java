@@ -1,5 +1,6 @@
 package com.virtuoso.ports;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -8,11 +9,17 @@ import java.util.List;
  * @param candidates the ports that were to be tried
  * @param attempts every bind tried, in order; the last one is {@link BindOutcome#BOUND}
  * @param activePort the port the server listens on (the OS's pick when the candidate was 0)
+ * @param took how long choosing took, holder lookups included
  */
-public record PortSelection(PortCandidates candidates, List<PortAttempt> attempts, int activePort) {
+public record PortSelection(PortCandidates candidates, List<PortAttempt> attempts, int activePort, Duration took) {
 
     public PortSelection {
         attempts = List.copyOf(attempts);
+    }
+
+    /** How many candidates could not be bound for {@code outcome}. */
+    public long count(BindOutcome outcome) {
+        return attempts.stream().filter((attempt) -> attempt.outcome() == outcome).count();
     }
 
     /** Whether the server listens on another port than the primary one. */

@@ -3,6 +3,7 @@ package com.virtuoso.ports;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +56,7 @@ public final class PortSelector {
      */
     public PortSelection select(InetAddress host, PortCandidates candidates, Bind bind, Listener listener)
             throws Exception {
+        long start = System.nanoTime();
         List<Integer> ports = candidates.ports();
         List<PortAttempt> attempts = new ArrayList<>();
         for (int i = 0; i < ports.size(); i++) {
@@ -63,7 +65,7 @@ public final class PortSelector {
             try {
                 int activePort = bind.bind(port);
                 attempts.add(PortAttempt.bound(port, at));
-                return new PortSelection(candidates, attempts, activePort);
+                return new PortSelection(candidates, attempts, activePort, Duration.ofNanos(System.nanoTime() - start));
             }
             catch (Exception ex) {
                 if (!isBindFailure(ex)) {

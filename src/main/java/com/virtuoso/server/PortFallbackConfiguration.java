@@ -85,4 +85,9 @@ public class PortFallbackConfiguration {
         return new PortsInfoContributor(ports);
     }
 
+    @Bean
+    PortMetrics portMetrics(StartupPorts ports) {
+        return new PortMetrics(ports);
+    }
+
 }

@@ -95,6 +95,24 @@ class PortFallbackServerTest {
     }
 
     @Test
+    void metricsTellTheActivePortTheConflictsAndTheSelectionTime() throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        try (ListenerProcess holder = ListenerProcess.start("127.0.0.1", ports.get(0));
+                InProcessServer server = InProcessServer.start(state, "--web_server.port=" + ports.get(0),
+                        "--web_server.fallback_ports=" + ports.get(1))) {
+            String scrape = server.get("/actuator/prometheus");
+            assertThat(scrape).contains("virtuoso_ports_active{primary=\"" + ports.get(0) + "\"} " + ports.get(1) + ".0")
+                .contains("virtuoso_ports_conflicts_total{outcome=\"IN_USE\"} 1.0")
+                .contains("virtuoso_ports_conflicts_total{outcome=\"PERMISSION_DENIED\"} 0.0")
+                .contains("virtuoso_ports_fallbacks_total 1.0");
+            assertThat(scrape).containsPattern("virtuoso_ports_selection_seconds [0-9.E-]+");
+            double seconds = server.getJson("/actuator/metrics/virtuoso.ports.selection")
+                .get("measurements").get(0).get("value").asDouble();
+            assertThat(seconds).isPositive().isLessThan(10);
+        }
+    }
+
+    @Test
     void severalTakenPortsAreSkippedInOrder() throws Exception {
         List<Integer> ports = FreePorts.pick(4);
         try (ListenerProcess first = ListenerProcess.start("127.0.0.1", ports.get(0));

@@ -66,6 +66,11 @@ public final class InProcessServer implements AutoCloseable {
 
     /** GET {@code path} on this server; the JSON body. */
     public JsonNode getJson(String path) throws Exception {
+        return JsonMapper.shared().readTree(get(path));
+    }
+
+    /** GET {@code path} on this server; the body, after a 200. */
+    public String get(String path) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest
             .newBuilder(URI.create("http://" + urlHost() + ":" + port() + path))
             .timeout(Duration.ofSeconds(10))
@@ -73,7 +78,7 @@ public final class InProcessServer implements AutoCloseable {
         if (response.statusCode() != 200) {
             throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
         }
-        return JsonMapper.shared().readTree(response.body());
+        return response.body();
     }
 
     @Override
