@@ -58,6 +58,7 @@ class ShowConfigCommand extends ConfiguredCommand implements Callable<Integer> {
                 setting(environment, "timeout_keep_alive", properties.getTimeoutKeepAlive(), null),
                 setting(environment, "fallback_ports", properties.getFallbackPorts(), null),
                 setting(environment, "auto_fallback", properties.isAutoFallback(), null),
+                setting(environment, "additional_ports", properties.getAdditionalPorts(), null),
                 setting(environment, "state_dir", properties.getStateDir(), null),
                 setting(environment, "history_limit", properties.getHistoryLimit(), null));
         List<String> warnings = new ArrayList<>(config.warnings());

@@ -63,6 +63,12 @@ public class WebServerProperties implements Validator {
             List.of(8001, 8002, 8080, 3000, 5000));
 
     /**
+     * Extra ports the server also listens on, on the same host (more entry points for clients).
+     * One that cannot be bound is skipped with a warning.
+     */
+    private List<Integer> additionalPorts = new ArrayList<>();
+
+    /**
      * Whether to try fallback_ports when the primary port is taken. false fails the start at once
      * (strict mode).
      */
@@ -135,6 +141,14 @@ public class WebServerProperties implements Validator {
         this.fallbackPorts = fallbackPorts;
     }
 
+    public List<Integer> getAdditionalPorts() {
+        return this.additionalPorts;
+    }
+
+    public void setAdditionalPorts(List<Integer> additionalPorts) {
+        this.additionalPorts = additionalPorts;
+    }
+
     public boolean isAutoFallback() {
         return this.autoFallback;
     }
@@ -173,23 +187,26 @@ public class WebServerProperties implements Validator {
             errors.rejectValue("logLevel", "required", "must be set");
         }
         requireRange(errors, "timeoutKeepAlive", properties.getTimeoutKeepAlive(), 0, 86400);
-        if (properties.getFallbackPorts() == null) {
-            errors.rejectValue("fallbackPorts", "required", "must be set");
-        }
-        else {
-            for (int i = 0; i < properties.getFallbackPorts().size(); i++) {
-                Integer port = properties.getFallbackPorts().get(i);
-                String field = "fallbackPorts[" + i + "]";
-                if (port == null) {
-                    errors.rejectValue(field, "required", "must be a port number");
-                }
-                else {
-                    requireRange(errors, field, port, 0, 65535);
-                }
-            }
-        }
+        requirePorts(errors, "fallbackPorts", properties.getFallbackPorts(), 0);
+        requirePorts(errors, "additionalPorts", properties.getAdditionalPorts(), 1);
         requireText(errors, "stateDir", properties.getStateDir());
         requireRange(errors, "historyLimit", properties.getHistoryLimit(), 1, 100000);
+    }
+
+    private static void requirePorts(Errors errors, String field, List<Integer> ports, int min) {
+        if (ports == null) {
+            errors.rejectValue(field, "required", "must be set");
+            return;
+        }
+        for (int i = 0; i < ports.size(); i++) {
+            String element = field + "[" + i + "]";
+            if (ports.get(i) == null) {
+                errors.rejectValue(element, "required", "must be a port number");
+            }
+            else {
+                requireRange(errors, element, ports.get(i), min, 65535);
+            }
+        }
     }
 
     private static void requireRange(Errors errors, String field, int value, int min, int max) {

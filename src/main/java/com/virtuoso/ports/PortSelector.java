@@ -79,6 +79,25 @@ public final class PortSelector {
         throw new PortsExhaustedException(host, candidates, attempts);
     }
 
+    /**
+     * Binds {@code port} if it can be bound; a port that cannot is an attempt that says why, not
+     * an exception.
+     * @throws Exception what {@code bind} threw when it was not a bind failure
+     */
+    public PortAttempt tryBind(InetAddress host, int port, Bind bind) throws Exception {
+        Instant at = clock.instant();
+        try {
+            bind.bind(port);
+            return PortAttempt.bound(port, at);
+        }
+        catch (Exception ex) {
+            if (!isBindFailure(ex)) {
+                throw ex;
+            }
+            return failedAttempt(host, port, at);
+        }
+    }
+
     private PortAttempt failedAttempt(InetAddress host, int port, Instant at) {
         BindOutcome outcome = classifier.classify(host, port);
         return switch (outcome) {

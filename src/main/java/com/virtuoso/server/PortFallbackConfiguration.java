@@ -11,9 +11,6 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.info.BuildProperties;
-import org.springframework.boot.tomcat.TomcatProtocolHandlerCustomizer;
-import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -50,16 +47,13 @@ public class PortFallbackConfiguration {
         PortSelector selector = new PortSelector(new BindFailureClassifier(privileges), new PortHolderLookup(),
                 Clock.systemUTC());
         ConflictHistory history = new ConflictHistory(Path.of(properties.getStateDir()), properties.getHistoryLimit());
-        return new StartupPorts(host, candidates, selector, history, Clock.systemUTC());
+        return new StartupPorts(host, candidates, properties.getAdditionalPorts(), selector, history,
+                Clock.systemUTC());
     }
 
     @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> portFallbackCustomizer(StartupPorts ports) {
-        return (factory) -> {
-            factory.setProtocol(FallbackHttp11NioProtocol.class.getName());
-            factory.addProtocolHandlerCustomizers((TomcatProtocolHandlerCustomizer<FallbackHttp11NioProtocol>) (
-                    protocol) -> protocol.bindThrough(ports));
-        };
+    PortFallbackCustomizer portFallbackCustomizer(StartupPorts ports) {
+        return new PortFallbackCustomizer(ports);
     }
 
     @Bean

@@ -29,7 +29,7 @@ public class PortsEndpoint {
                 selection.map(PortSelection::activePort).orElse(null),
                 selection.map(PortSelection::fellBack).orElse(false), ports.candidates().fallbacks(),
                 ports.candidates().autoFallback(), selection.map(PortSelection::attempts).orElse(List.of()),
-                ports.history().newestFirst());
+                ports.additionalAttempts(), ports.history().newestFirst());
     }
 
     /**
@@ -42,11 +42,12 @@ public class PortsEndpoint {
      * @param fallbackPorts the configured fallback ports
      * @param autoFallback whether fallback is on
      * @param attempts the binds of this start, in order
+     * @param additionalPorts what binding each of web_server.additional_ports did
      * @param history the starts that met a conflict, newest first
      */
     public record PortsReport(String host, int primaryPort, Integer activePort, boolean fellBack,
             List<Integer> fallbackPorts, boolean autoFallback, List<PortAttempt> attempts,
-            List<ConflictRecord> history) {
+            List<PortAttempt> additionalPorts, List<ConflictRecord> history) {
     }
 
 }

@@ -3,7 +3,9 @@ package com.virtuoso.server;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.logging.Log;
@@ -11,6 +13,7 @@ import org.apache.commons.logging.LogFactory;
 
 import com.virtuoso.history.ConflictHistory;
 import com.virtuoso.history.ConflictRecord;
+import com.virtuoso.ports.BindOutcome;
 import com.virtuoso.ports.ConflictResult;
 import com.virtuoso.ports.PortAttempt;
 import com.virtuoso.ports.PortCandidates;
@@ -36,12 +39,17 @@ public class StartupPorts {
 
     private final Clock clock;
 
+    private final List<Integer> additionalPorts;
+
     private final AtomicReference<PortSelection> selection = new AtomicReference<>();
 
-    public StartupPorts(InetAddress host, PortCandidates candidates, PortSelector selector, ConflictHistory history,
-            Clock clock) {
+    private final List<PortAttempt> additionalAttempts = new CopyOnWriteArrayList<>();
+
+    public StartupPorts(InetAddress host, PortCandidates candidates, List<Integer> additionalPorts,
+            PortSelector selector, ConflictHistory history, Clock clock) {
         this.host = host;
         this.candidates = candidates;
+        this.additionalPorts = List.copyOf(additionalPorts);
         this.selector = selector;
         this.history = history;
         this.clock = clock;
@@ -62,6 +70,25 @@ public class StartupPorts {
 
     public ConflictHistory history() {
         return history;
+    }
+
+    /** The extra ports the server should also listen on. */
+    public List<Integer> additionalPorts() {
+        return additionalPorts;
+    }
+
+    /** What binding each extra port did, in the order they were bound. */
+    public List<PortAttempt> additionalAttempts() {
+        return List.copyOf(additionalAttempts);
+    }
+
+    /** Binds an extra port if it can; one that cannot is skipped with a warning, never a failed start. */
+    void bindAdditional(int port, PortSelector.Bind bind) throws Exception {
+        PortAttempt attempt = selector.tryBind(host, port, bind);
+        additionalAttempts.add(attempt);
+        if (attempt.outcome() != BindOutcome.BOUND) {
+            logger.warn("Additional port " + port + " is " + attempt.detail() + "; skipped, the server runs without it");
+        }
     }
 
     /** Binds the first candidate {@code bind} succeeds on; see {@link PortSelector#select}. */

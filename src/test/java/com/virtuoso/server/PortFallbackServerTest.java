@@ -5,6 +5,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -109,6 +115,31 @@ class PortFallbackServerTest {
             double seconds = server.getJson("/actuator/metrics/virtuoso.ports.selection")
                 .get("measurements").get(0).get("value").asDouble();
             assertThat(seconds).isPositive().isLessThan(10);
+        }
+    }
+
+    @Test
+    void additionalPortsListenTooAndATakenOneIsSkipped(CapturedOutput output) throws Exception {
+        List<Integer> ports = FreePorts.pick(3);
+        try (ListenerProcess holder = ListenerProcess.start("127.0.0.1", ports.get(2));
+                InProcessServer server = InProcessServer.start(state, "--web_server.port=" + ports.get(0),
+                        "--web_server.timeout_keep_alive=7",
+                        "--web_server.additional_ports=" + ports.get(1) + "," + ports.get(2))) {
+            assertThat(server.port()).isEqualTo(ports.get(0));
+            JsonNode additional = server.getJson("/actuator/ports").get("additionalPorts");
+            assertThat(additional).hasSize(2);
+            assertThat(additional.get(0).get("port").asInt()).isEqualTo(ports.get(1));
+            assertThat(additional.get(0).get("outcome").asString()).isEqualTo("BOUND");
+            assertThat(additional.get(1).get("outcome").asString()).isEqualTo("IN_USE");
+            assertThat(additional.get(1).get("holder").get("pid").asLong()).isEqualTo(holder.pid());
+            assertThat(output).contains("Additional port " + ports.get(2) + " is in use by PID " + holder.pid());
+            HttpResponse<String> extra = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(1) + "/actuator/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            assertThat(extra.statusCode()).isEqualTo(200);
+            TomcatWebServer tomcat = (TomcatWebServer) ((WebServerApplicationContext) server.context()).getWebServer();
+            assertThat(tomcat.getTomcat().getService().findConnectors())
+                .allSatisfy((connector) -> assertThat(connector.getProperty("keepAliveTimeout")).isEqualTo(7000));
         }
     }
 
