@@ -19,6 +19,9 @@ final class ConfigKeys {
             Map.entry("auto-fallback", "true or false"),
             Map.entry("timeout-keep-alive", "a whole number of seconds from 0 to 86400"),
             Map.entry("state-dir", "a directory path"),
+            Map.entry("reclaim", "true or false"),
+            Map.entry("reclaim-release-fallback-after", "a duration such as 30s, 500ms or 2m"),
+            Map.entry("monitor.interval", "a duration of 100ms or more, such as 10s"),
             Map.entry("history-limit", "a whole number from 1 to 100000"));
 
     private ConfigKeys() {

@@ -1,5 +1,6 @@
 package com.virtuoso.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,6 +74,23 @@ public class WebServerProperties implements Validator {
      * (strict mode).
      */
     private boolean autoFallback = true;
+
+    /**
+     * Whether to also listen on the primary port, without a restart, once it is free again after
+     * a fall back (checked every monitor.interval).
+     */
+    private boolean reclaim = false;
+
+    /**
+     * How long after a reclaim to keep listening on the fallback port (a drain period for its
+     * clients) before closing it. Not set: keep both.
+     */
+    private Duration reclaimReleaseFallbackAfter;
+
+    /**
+     * The port monitor.
+     */
+    private final Monitor monitor = new Monitor();
 
     /**
      * Directory of the instance registry (instances/PID.json) and of the conflict history
@@ -157,6 +175,26 @@ public class WebServerProperties implements Validator {
         this.autoFallback = autoFallback;
     }
 
+    public boolean isReclaim() {
+        return this.reclaim;
+    }
+
+    public void setReclaim(boolean reclaim) {
+        this.reclaim = reclaim;
+    }
+
+    public Duration getReclaimReleaseFallbackAfter() {
+        return this.reclaimReleaseFallbackAfter;
+    }
+
+    public void setReclaimReleaseFallbackAfter(Duration reclaimReleaseFallbackAfter) {
+        this.reclaimReleaseFallbackAfter = reclaimReleaseFallbackAfter;
+    }
+
+    public Monitor getMonitor() {
+        return this.monitor;
+    }
+
     public String getStateDir() {
         return this.stateDir;
     }
@@ -190,7 +228,35 @@ public class WebServerProperties implements Validator {
         requirePorts(errors, "fallbackPorts", properties.getFallbackPorts(), 0);
         requirePorts(errors, "additionalPorts", properties.getAdditionalPorts(), 1);
         requireText(errors, "stateDir", properties.getStateDir());
+        Duration interval = properties.getMonitor().getInterval();
+        if (interval == null || interval.compareTo(Duration.ofMillis(100)) < 0) {
+            errors.rejectValue("monitor.interval", "range", "must be 100ms or more");
+        }
+        Duration release = properties.getReclaimReleaseFallbackAfter();
+        if (release != null && release.isNegative()) {
+            errors.rejectValue("reclaimReleaseFallbackAfter", "range", "must not be negative");
+        }
         requireRange(errors, "historyLimit", properties.getHistoryLimit(), 1, 100000);
+    }
+
+    /**
+     * The port monitor: a periodic look at where the server listens and who holds its primary port.
+     */
+    public static class Monitor {
+
+        /**
+         * How often to check (10s, 500ms, ...).
+         */
+        private Duration interval = Duration.ofSeconds(10);
+
+        public Duration getInterval() {
+            return this.interval;
+        }
+
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
+
     }
 
     private static void requirePorts(Errors errors, String field, List<Integer> ports, int min) {

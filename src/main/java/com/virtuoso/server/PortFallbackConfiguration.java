@@ -24,6 +24,7 @@ import com.virtuoso.ports.BindFailureClassifier;
 import com.virtuoso.ports.PortCandidates;
 import com.virtuoso.ports.PortHolderLookup;
 import com.virtuoso.ports.PortPrivileges;
+import com.virtuoso.ports.PortProbe;
 import com.virtuoso.ports.PortSelector;
 import com.virtuoso.ports.PortTraps;
 
@@ -65,13 +66,21 @@ public class PortFallbackConfiguration {
     }
 
     @Bean
-    PortsEndpoint portsEndpoint(StartupPorts ports) {
-        return new PortsEndpoint(ports);
+    PortMonitor portMonitor(StartupPorts ports, WebServerProperties properties) {
+        PortHolderLookup holders = new PortHolderLookup();
+        PortProbe probe = new PortProbe(new BindFailureClassifier(PortPrivileges.detect()), holders);
+        return new PortMonitor(ports, holders, probe, properties.getMonitor().getInterval(), properties.isReclaim(),
+                properties.getReclaimReleaseFallbackAfter(), Clock.systemUTC());
     }
 
     @Bean
-    PortsHealthIndicator portsHealthIndicator(StartupPorts ports) {
-        return new PortsHealthIndicator(ports);
+    PortsEndpoint portsEndpoint(StartupPorts ports, PortMonitor monitor) {
+        return new PortsEndpoint(ports, monitor);
+    }
+
+    @Bean
+    PortsHealthIndicator portsHealthIndicator(StartupPorts ports, PortMonitor monitor) {
+        return new PortsHealthIndicator(ports, monitor);
     }
 
     @Bean
@@ -80,8 +89,8 @@ public class PortFallbackConfiguration {
     }
 
     @Bean
-    PortMetrics portMetrics(StartupPorts ports) {
-        return new PortMetrics(ports);
+    PortMetrics portMetrics(StartupPorts ports, PortMonitor monitor) {
+        return new PortMetrics(ports, monitor);
     }
 
 }

@@ -18,6 +18,7 @@ import com.virtuoso.ports.PortSelection;
  * <li>{@code virtuoso.ports.active}: the port the server listens on;</li>
  * <li>{@code virtuoso.ports.conflicts{outcome}}: candidates this start could not bind, by reason;</li>
  * <li>{@code virtuoso.ports.fallbacks}: 1 when this start fell back from the primary port;</li>
+ * <li>{@code virtuoso.ports.reclaims}: 1 once the monitor reclaimed the primary port;</li>
  * <li>{@code virtuoso.ports.selection}: how long choosing the port took.</li>
  * </ul>
  */
@@ -25,8 +26,11 @@ class PortMetrics implements MeterBinder {
 
     private final StartupPorts ports;
 
-    PortMetrics(StartupPorts ports) {
+    private final PortMonitor monitor;
+
+    PortMetrics(StartupPorts ports, PortMonitor monitor) {
         this.ports = ports;
+        this.monitor = monitor;
     }
 
     @Override
@@ -46,6 +50,10 @@ class PortMetrics implements MeterBinder {
         FunctionCounter.builder("virtuoso.ports.fallbacks", ports,
                 (p) -> p.selection().filter(PortSelection::fellBack).map((s) -> 1.0).orElse(0.0))
             .description("Starts that fell back from the primary port (this process: 0 or 1)")
+            .register(registry);
+        FunctionCounter.builder("virtuoso.ports.reclaims", monitor,
+                (m) -> (m.state().reclaimedPort() != null) ? 1.0 : 0.0)
+            .description("Primary ports reclaimed without a restart (this process: 0 or 1)")
             .register(registry);
         TimeGauge.builder("virtuoso.ports.selection", ports, TimeUnit.MILLISECONDS,
                 (p) -> p.selection().map((s) -> s.took().toNanos() / 1e6).orElse(Double.NaN))
