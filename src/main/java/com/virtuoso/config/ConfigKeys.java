@@ -22,6 +22,8 @@ final class ConfigKeys {
             Map.entry("reclaim", "true or false"),
             Map.entry("reclaim-release-fallback-after", "a duration such as 30s, 500ms or 2m"),
             Map.entry("monitor.interval", "a duration of 100ms or more, such as 10s"),
+            Map.entry("alerts.webhooks", "a list of {url: https://..., format: discord|slack|generic}"),
+            Map.entry("alerts.dedup-window", "a duration such as 5m"),
             Map.entry("history-limit", "a whole number from 1 to 100000"));
 
     private ConfigKeys() {

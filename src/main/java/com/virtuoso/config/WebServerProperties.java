@@ -1,5 +1,6 @@
 package com.virtuoso.config;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,8 @@ import org.springframework.boot.logging.LogLevel;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
+
+import com.virtuoso.alerts.WebhookFormat;
 
 /**
  * The {@code web_server} block of {@code config/application.yaml}.
@@ -91,6 +94,11 @@ public class WebServerProperties implements Validator {
      * The port monitor.
      */
     private final Monitor monitor = new Monitor();
+
+    /**
+     * Alerts about fallbacks, exhaustion, reclaims and monitor findings.
+     */
+    private final Alerts alerts = new Alerts();
 
     /**
      * Directory of the instance registry (instances/PID.json) and of the conflict history
@@ -195,6 +203,10 @@ public class WebServerProperties implements Validator {
         return this.monitor;
     }
 
+    public Alerts getAlerts() {
+        return this.alerts;
+    }
+
     public String getStateDir() {
         return this.stateDir;
     }
@@ -232,6 +244,13 @@ public class WebServerProperties implements Validator {
         if (interval == null || interval.compareTo(Duration.ofMillis(100)) < 0) {
             errors.rejectValue("monitor.interval", "range", "must be 100ms or more");
         }
+        List<Webhook> webhooks = properties.getAlerts().getWebhooks();
+        for (int i = 0; i < webhooks.size(); i++) {
+            URI url = webhooks.get(i).getUrl();
+            if (url == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
+                errors.rejectValue("alerts.webhooks[" + i + "].url", "url", "must be an http or https URL");
+            }
+        }
         Duration release = properties.getReclaimReleaseFallbackAfter();
         if (release != null && release.isNegative()) {
             errors.rejectValue("reclaimReleaseFallbackAfter", "range", "must not be negative");
@@ -255,6 +274,72 @@ public class WebServerProperties implements Validator {
 
         public void setInterval(Duration interval) {
             this.interval = interval;
+        }
+
+    }
+
+    /**
+     * Alerts by webhook.
+     */
+    public static class Alerts {
+
+        /**
+         * Where to send alerts: each with a url and a format (discord, slack or generic).
+         */
+        private List<Webhook> webhooks = new ArrayList<>();
+
+        /**
+         * How long the same alert is not sent again, so that a flapping port does not flood the channel.
+         */
+        private Duration dedupWindow = Duration.ofMinutes(5);
+
+        public List<Webhook> getWebhooks() {
+            return this.webhooks;
+        }
+
+        public void setWebhooks(List<Webhook> webhooks) {
+            this.webhooks = webhooks;
+        }
+
+        public Duration getDedupWindow() {
+            return this.dedupWindow;
+        }
+
+        public void setDedupWindow(Duration dedupWindow) {
+            this.dedupWindow = dedupWindow;
+        }
+
+    }
+
+    /**
+     * One webhook.
+     */
+    public static class Webhook {
+
+        /**
+         * The URL to POST alerts to (http or https).
+         */
+        private URI url;
+
+        /**
+         * The body it expects: discord, slack or generic (the event as JSON).
+         */
+        private WebhookFormat format = WebhookFormat.GENERIC;
+
+        public URI getUrl() {
+            return this.url;
+        }
+
+        public void setUrl(URI url) {
+            this.url = url;
+        }
+
+        public WebhookFormat getFormat() {
+            return this.format;
+        }
+
+        public void setFormat(WebhookFormat format) {
+            this.format = format;
         }
 
     }

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -16,6 +17,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
+import com.virtuoso.alerts.WebhookAlerts;
 import com.virtuoso.config.ConfigFile;
 import com.virtuoso.config.WebServerProperties;
 import com.virtuoso.history.ConflictHistory;
@@ -38,7 +40,18 @@ public class PortFallbackConfiguration {
     private static final Log logger = LogFactory.getLog(PortFallbackConfiguration.class);
 
     @Bean
-    StartupPorts startupPorts(WebServerProperties properties, ServerProperties server) throws UnknownHostException {
+    WebhookAlerts webhookAlerts(WebServerProperties properties) {
+        List<WebhookAlerts.Webhook> webhooks = properties.getAlerts()
+            .getWebhooks()
+            .stream()
+            .map((webhook) -> new WebhookAlerts.Webhook(webhook.getUrl(), webhook.getFormat()))
+            .toList();
+        return new WebhookAlerts(webhooks, properties.getAlerts().getDedupWindow(), Clock.systemUTC(), logger::warn);
+    }
+
+    @Bean
+    StartupPorts startupPorts(WebServerProperties properties, ServerProperties server, WebhookAlerts alerts)
+            throws UnknownHostException {
         // server.port and server.address carry web_server.port and host unless Spring's own keys override them
         InetAddress host = (server.getAddress() != null) ? server.getAddress() : InetAddress.getByName(properties.getHost());
         int primary = (server.getPort() != null) ? server.getPort() : properties.getPort();
@@ -48,7 +61,7 @@ public class PortFallbackConfiguration {
         PortSelector selector = new PortSelector(new BindFailureClassifier(privileges), new PortHolderLookup(),
                 Clock.systemUTC());
         ConflictHistory history = new ConflictHistory(Path.of(properties.getStateDir()), properties.getHistoryLimit());
-        return new StartupPorts(host, candidates, properties.getAdditionalPorts(), selector, history,
+        return new StartupPorts(host, candidates, properties.getAdditionalPorts(), selector, history, alerts,
                 Clock.systemUTC());
     }
 

@@ -19,6 +19,7 @@ import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 
+import com.virtuoso.alerts.PortEvent;
 import com.virtuoso.ports.PortHolder;
 import com.virtuoso.ports.PortHolderLookup;
 import com.virtuoso.ports.PortProbe;
@@ -159,6 +160,8 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
         List<Integer> missing = active.stream().filter((port) -> !listensOn(port)).toList();
         if (!missing.isEmpty() && !missing.equals(before.missing())) {
             logger.warn("The server no longer listens on port(s) " + missing + " where it should");
+            ports.alerts().send(ports.event(PortEvent.Type.NOT_LISTENING, null, List.of(),
+                    "the server no longer listens on port(s) " + missing));
         }
         state = new State(List.copyOf(active), (reclaimed != null) ? primary : null, before.reclaimedAt(), missing,
                 clock.instant());
@@ -180,6 +183,8 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
             return;
         }
         reclaimed = connector;
+        ports.alerts().send(ports.event(PortEvent.Type.RECLAIMED, primary, List.of(),
+                "the primary port " + primary + " is free again: listening on it, and on " + mainPort));
         state = new State(state.activePorts(), primary, clock.instant(), state.missing(), state.checkedAt());
         logger.info("Reclaimed primary port " + primary + ": Virtuoso listens on http://"
                 + ports.host().getHostAddress() + ":" + primary + " again, and still on " + mainPort

@@ -3,6 +3,7 @@ package com.virtuoso.server;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,6 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import com.virtuoso.alerts.PortEvent;
+import com.virtuoso.alerts.WebhookAlerts;
 import com.virtuoso.history.ConflictHistory;
 import com.virtuoso.history.ConflictRecord;
 import com.virtuoso.ports.BindOutcome;
@@ -29,6 +32,8 @@ public class StartupPorts {
 
     private static final Log logger = LogFactory.getLog(StartupPorts.class);
 
+    private static final Duration EXIT_ALERT_WAIT = Duration.ofSeconds(5);
+
     private final InetAddress host;
 
     private final PortCandidates candidates;
@@ -39,6 +44,8 @@ public class StartupPorts {
 
     private final Clock clock;
 
+    private final WebhookAlerts alerts;
+
     private final List<Integer> additionalPorts;
 
     private final AtomicReference<PortSelection> selection = new AtomicReference<>();
@@ -46,7 +53,8 @@ public class StartupPorts {
     private final List<PortAttempt> additionalAttempts = new CopyOnWriteArrayList<>();
 
     public StartupPorts(InetAddress host, PortCandidates candidates, List<Integer> additionalPorts,
-            PortSelector selector, ConflictHistory history, Clock clock) {
+            PortSelector selector, ConflictHistory history, WebhookAlerts alerts, Clock clock) {
+        this.alerts = alerts;
         this.host = host;
         this.candidates = candidates;
         this.additionalPorts = List.copyOf(additionalPorts);
@@ -100,14 +108,28 @@ public class StartupPorts {
         catch (PortsExhaustedException ex) {
             record(new ConflictRecord(clock.instant(), ProcessHandle.current().pid(), candidates.primary(), null,
                     ex.result(), ex.attempts()));
+            // the process exits right after this: wait for the alert, a little
+            alerts.sendAndWait(event(PortEvent.Type.EXHAUSTED, null, ex.attempts(), ex.getMessage()), EXIT_ALERT_WAIT);
             throw ex;
         }
         selection.set(chosen);
         if (chosen.fellBack()) {
             record(new ConflictRecord(clock.instant(), ProcessHandle.current().pid(), candidates.primary(),
                     chosen.activePort(), ConflictResult.FELL_BACK, chosen.attempts()));
+            alerts.send(event(PortEvent.Type.FELL_BACK, chosen.activePort(), chosen.attempts(),
+                    "port " + candidates.primary() + " was not available; listening on " + chosen.activePort()));
         }
         return chosen.activePort();
+    }
+
+    /** An event about this server's ports, for the webhooks. */
+    PortEvent event(PortEvent.Type type, Integer activePort, List<PortAttempt> attempts, String message) {
+        return new PortEvent(type, clock.instant(), ProcessHandle.current().pid(), host.getHostAddress(),
+                candidates.primary(), activePort, attempts, message);
+    }
+
+    WebhookAlerts alerts() {
+        return alerts;
     }
 
     private void warn(PortAttempt attempt, Integer next) {

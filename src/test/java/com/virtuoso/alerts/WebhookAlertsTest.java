@@ -1,0 +1,99 @@
+package com.virtuoso.alerts;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import com.virtuoso.ports.BindOutcome;
+import com.virtuoso.ports.PortAttempt;
+import com.virtuoso.testing.FreePorts;
+import com.virtuoso.testing.RecordingReceiver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WebhookAlertsTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");
+
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
+
+    @Test
+    void eachFormatGetsItsDocumentedShape() throws Exception {
+        try (RecordingReceiver discord = new RecordingReceiver();
+                RecordingReceiver slack = new RecordingReceiver();
+                RecordingReceiver generic = new RecordingReceiver();
+                WebhookAlerts alerts = alerts(List.of(new WebhookAlerts.Webhook(discord.url(), WebhookFormat.DISCORD),
+                        new WebhookAlerts.Webhook(slack.url(), WebhookFormat.SLACK),
+                        new WebhookAlerts.Webhook(generic.url(), WebhookFormat.GENERIC)))) {
+            alerts.send(fellBack()).get(10, TimeUnit.SECONDS);
+            JsonMapper json = JsonMapper.shared();
+            assertThat(json.readTree(discord.bodies().get(0)).get("content").asString())
+                .startsWith("Virtuoso FELL_BACK on 127.0.0.1").contains("listening on 8001");
+            assertThat(json.readTree(slack.bodies().get(0)).get("text").asString()).contains("FELL_BACK");
+            JsonNode event = json.readTree(generic.bodies().get(0));
+            assertThat(event.get("type").asString()).isEqualTo("FELL_BACK");
+            assertThat(event.get("activePort").asInt()).isEqualTo(8001);
+            assertThat(event.get("attempts").get(0).get("outcome").asString()).isEqualTo("IN_USE");
+            assertThat(event.get("at").asString()).isEqualTo("2026-11-26T10:00:00Z");
+        }
+    }
+
+    @Test
+    void theSameAlertIsSentOncePerDedupWindow() throws Exception {
+        try (RecordingReceiver receiver = new RecordingReceiver();
+                WebhookAlerts alerts = alerts(List.of(new WebhookAlerts.Webhook(receiver.url(), WebhookFormat.GENERIC)))) {
+            for (int i = 0; i < 5; i++) {
+                alerts.send(fellBack()).get(10, TimeUnit.SECONDS);
+            }
+            alerts.send(event(PortEvent.Type.RECLAIMED)).get(10, TimeUnit.SECONDS);
+            assertThat(receiver.bodies()).hasSize(2);
+        }
+    }
+
+    @Test
+    void aServerErrorIsRetried() throws Exception {
+        try (RecordingReceiver receiver = new RecordingReceiver();
+                WebhookAlerts alerts = alerts(List.of(new WebhookAlerts.Webhook(receiver.url(), WebhookFormat.GENERIC)))) {
+            receiver.respondWith(503);
+            alerts.send(fellBack()).get(10, TimeUnit.SECONDS);
+            assertThat(receiver.bodies()).hasSize(2);
+            assertThat(warnings).isEmpty();
+        }
+    }
+
+    @Test
+    void aDeadReceiverCostsOneWarning() throws Exception {
+        URI dead = URI.create("http://127.0.0.1:" + FreePorts.pick() + "/hook");
+        try (WebhookAlerts alerts = alerts(List.of(new WebhookAlerts.Webhook(dead, WebhookFormat.SLACK)))) {
+            alerts.send(fellBack()).get(30, TimeUnit.SECONDS);
+            alerts.send(event(PortEvent.Type.RECLAIMED)).get(30, TimeUnit.SECONDS);
+            alerts.send(event(PortEvent.Type.NOT_LISTENING)).get(30, TimeUnit.SECONDS);
+            assertThat(warnings).hasSize(1);
+            assertThat(warnings.get(0)).contains(dead.toString(), "did not take the FELL_BACK alert");
+        }
+    }
+
+    private WebhookAlerts alerts(List<WebhookAlerts.Webhook> webhooks) {
+        return new WebhookAlerts(webhooks, Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC), warnings::add);
+    }
+
+    private static PortEvent fellBack() {
+        return new PortEvent(PortEvent.Type.FELL_BACK, NOW, 4242, "127.0.0.1", 8000, 8001,
+                List.of(new PortAttempt(8000, BindOutcome.IN_USE, NOW, null, "in use"), PortAttempt.bound(8001, NOW)),
+                "port 8000 was not available; listening on 8001");
+    }
+
+    private static PortEvent event(PortEvent.Type type) {
+        return new PortEvent(type, NOW, 4242, "127.0.0.1", 8000, 8001, List.of(), type.name());
+    }
+
+}
