@@ -13,6 +13,7 @@ final class ConfigKeys {
             Map.entry("host", "an IP address of this machine, such as 0.0.0.0 (all) or 127.0.0.1 (this machine only)"),
             Map.entry("port", "a port number from 0 to 65535 (0: any free port)"),
             Map.entry("fallback-ports", "a list of port numbers from 0 to 65535, such as [8001, 8002]"),
+            Map.entry("management-fallback-ports", "a list of port numbers from 0 to 65535, such as [9091, 0]"),
             Map.entry("additional-ports", "a list of port numbers from 1 to 65535, such as [9001, 9002]"),
             Map.entry("log-level", "one of trace, debug, info, warn, error, off"),
             Map.entry("access-log", "true or false"), Map.entry("reload", "true or false"),

@@ -73,6 +73,12 @@ public class WebServerProperties implements Validator {
     private List<Integer> additionalPorts = new ArrayList<>();
 
     /**
+     * Ports to try, in order, when management.server.port is set and taken. When none can be
+     * bound the management server does not listen, and the trading server runs on.
+     */
+    private List<Integer> managementFallbackPorts = new ArrayList<>();
+
+    /**
      * Whether to try fallback_ports when the primary port is taken. false fails the start at once
      * (strict mode).
      */
@@ -175,6 +181,14 @@ public class WebServerProperties implements Validator {
         this.additionalPorts = additionalPorts;
     }
 
+    public List<Integer> getManagementFallbackPorts() {
+        return this.managementFallbackPorts;
+    }
+
+    public void setManagementFallbackPorts(List<Integer> managementFallbackPorts) {
+        this.managementFallbackPorts = managementFallbackPorts;
+    }
+
     public boolean isAutoFallback() {
         return this.autoFallback;
     }
@@ -239,6 +253,7 @@ public class WebServerProperties implements Validator {
         requireRange(errors, "timeoutKeepAlive", properties.getTimeoutKeepAlive(), 0, 86400);
         requirePorts(errors, "fallbackPorts", properties.getFallbackPorts(), 0);
         requirePorts(errors, "additionalPorts", properties.getAdditionalPorts(), 1);
+        requirePorts(errors, "managementFallbackPorts", properties.getManagementFallbackPorts(), 0);
         requireText(errors, "stateDir", properties.getStateDir());
         Duration interval = properties.getMonitor().getInterval();
         if (interval == null || interval.compareTo(Duration.ofMillis(100)) < 0) {

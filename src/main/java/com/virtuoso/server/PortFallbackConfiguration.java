@@ -10,6 +10,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementServerProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
@@ -66,6 +68,20 @@ public class PortFallbackConfiguration {
     }
 
     @Bean
+    @ConditionalOnProperty("management.server.port")
+    ManagementPorts managementPorts(WebServerProperties properties, ManagementServerProperties management,
+            StartupPorts main, WebhookAlerts alerts) {
+        InetAddress host = (management.getAddress() != null) ? management.getAddress() : main.host();
+        PortCandidates candidates = new PortCandidates(management.getPort(), properties.getManagementFallbackPorts(),
+                true);
+        PortPrivileges privileges = PortPrivileges.detect();
+        PortSelector selector = new PortSelector(new BindFailureClassifier(privileges), new PortHolderLookup(),
+                Clock.systemUTC());
+        return new ManagementPorts(new StartupPorts(host, candidates, List.of(), selector, main.history(), alerts,
+                Clock.systemUTC(), false));
+    }
+
+    @Bean
     PortFallbackCustomizer portFallbackCustomizer(StartupPorts ports) {
         return new PortFallbackCustomizer(ports);
     }
@@ -87,8 +103,8 @@ public class PortFallbackConfiguration {
     }
 
     @Bean
-    PortsEndpoint portsEndpoint(StartupPorts ports, PortMonitor monitor) {
-        return new PortsEndpoint(ports, monitor);
+    PortsEndpoint portsEndpoint(StartupPorts ports, PortMonitor monitor, ObjectProvider<ManagementPorts> management) {
+        return new PortsEndpoint(ports, monitor, management.getIfAvailable());
     }
 
     @Bean

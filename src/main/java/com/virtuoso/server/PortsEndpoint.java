@@ -20,9 +20,12 @@ public class PortsEndpoint {
 
     private final PortMonitor monitor;
 
-    PortsEndpoint(StartupPorts ports, PortMonitor monitor) {
+    private final ManagementPorts management;
+
+    PortsEndpoint(StartupPorts ports, PortMonitor monitor, ManagementPorts management) {
         this.ports = ports;
         this.monitor = monitor;
+        this.management = management;
     }
 
     @ReadOperation
@@ -33,7 +36,16 @@ public class PortsEndpoint {
                 selection.map(PortSelection::fellBack).orElse(false), monitor.state().reclaimedPort(),
                 ports.candidates().fallbacks(),
                 ports.candidates().autoFallback(), selection.map(PortSelection::attempts).orElse(List.of()),
-                ports.additionalAttempts(), ports.history().newestFirst());
+                ports.additionalAttempts(), (management != null) ? managementReport(management.ports()) : null,
+                ports.history().newestFirst());
+    }
+
+    private static ManagementReport managementReport(StartupPorts ports) {
+        var selection = ports.selection();
+        List<PortAttempt> attempts = selection.map(PortSelection::attempts)
+            .orElseGet(() -> ports.exhausted().map((exhausted) -> exhausted.attempts()).orElse(List.of()));
+        return new ManagementReport(ports.candidates().primary(), selection.map(PortSelection::activePort).orElse(null),
+                ports.candidates().fallbacks(), attempts);
     }
 
     /**
@@ -49,12 +61,25 @@ public class PortsEndpoint {
      * @param autoFallback whether fallback is on
      * @param attempts the binds of this start, in order
      * @param additionalPorts what binding each of web_server.additional_ports did
+     * @param management the management server's ports, when it has a port of its own, or {@code null}
      * @param history the starts that met a conflict, newest first
      */
     public record PortsReport(String host, int primaryPort, Integer activePort, List<Integer> activePorts,
             boolean fellBack, Integer reclaimedPort,
             List<Integer> fallbackPorts, boolean autoFallback, List<PortAttempt> attempts,
-            List<PortAttempt> additionalPorts, List<ConflictRecord> history) {
+            List<PortAttempt> additionalPorts, ManagementReport management, List<ConflictRecord> history) {
+    }
+
+    /**
+     * The management server's ports.
+     *
+     * @param primaryPort management.server.port
+     * @param activePort the port it listens on, or {@code null} when none could be bound
+     * @param fallbackPorts web_server.management_fallback_ports
+     * @param attempts its binds, in order
+     */
+    public record ManagementReport(int primaryPort, Integer activePort, List<Integer> fallbackPorts,
+            List<PortAttempt> attempts) {
     }
 
 }

@@ -48,12 +48,26 @@ public class StartupPorts {
 
     private final List<Integer> additionalPorts;
 
+    private final boolean fatal;
+
     private final AtomicReference<PortSelection> selection = new AtomicReference<>();
+
+    private final AtomicReference<PortsExhaustedException> exhausted = new AtomicReference<>();
 
     private final List<PortAttempt> additionalAttempts = new CopyOnWriteArrayList<>();
 
     public StartupPorts(InetAddress host, PortCandidates candidates, List<Integer> additionalPorts,
             PortSelector selector, ConflictHistory history, WebhookAlerts alerts, Clock clock) {
+        this(host, candidates, additionalPorts, selector, history, alerts, clock, true);
+    }
+
+    /**
+     * @param fatal whether finding no port fails the start (the trading server), or leaves this
+     * listener unbound with a warning (the management server)
+     */
+    StartupPorts(InetAddress host, PortCandidates candidates, List<Integer> additionalPorts, PortSelector selector,
+            ConflictHistory history, WebhookAlerts alerts, Clock clock, boolean fatal) {
+        this.fatal = fatal;
         this.alerts = alerts;
         this.host = host;
         this.candidates = candidates;
@@ -69,6 +83,11 @@ public class StartupPorts {
 
     public PortCandidates candidates() {
         return candidates;
+    }
+
+    /** The attempts of a start that found no port, when finding none was not fatal. */
+    public Optional<PortsExhaustedException> exhausted() {
+        return Optional.ofNullable(exhausted.get());
     }
 
     /** How the server chose its port, once it has bound one. */
@@ -106,6 +125,12 @@ public class StartupPorts {
             chosen = selector.select(host, candidates, bind, this::warn);
         }
         catch (PortsExhaustedException ex) {
+            if (!fatal) {
+                exhausted.set(ex);
+                logger.warn("The management server does not listen: " + ex.getMessage()
+                        + "; the server runs on without it. Set web_server.management_fallback_ports to free ports");
+                return -1;
+            }
             record(new ConflictRecord(clock.instant(), ProcessHandle.current().pid(), candidates.primary(), null,
                     ex.result(), ex.attempts()));
             // the process exits right after this: wait for the alert, a little
@@ -113,7 +138,7 @@ public class StartupPorts {
             throw ex;
         }
         selection.set(chosen);
-        if (chosen.fellBack()) {
+        if (chosen.fellBack() && fatal) {
             record(new ConflictRecord(clock.instant(), ProcessHandle.current().pid(), candidates.primary(),
                     chosen.activePort(), ConflictResult.FELL_BACK, chosen.attempts()));
             alerts.send(event(PortEvent.Type.FELL_BACK, chosen.activePort(), chosen.attempts(),
@@ -135,7 +160,7 @@ public class StartupPorts {
     private void warn(PortAttempt attempt, Integer next) {
         String tail = (next != null) ? "; trying " + next
                 : candidates.autoFallback() ? "; no port left to try" : "; web_server.auto_fallback is false";
-        logger.warn("Port " + attempt.port() + " is " + attempt.detail() + tail);
+        logger.warn((fatal ? "Port " : "Management port ") + attempt.port() + " is " + attempt.detail() + tail);
     }
 
     private void record(ConflictRecord conflict) {
