@@ -15,7 +15,8 @@ import com.virtuoso.ports.PortSelection;
 /**
  * The port facts as Micrometer meters, read from {@link StartupPorts} at each scrape:
  * <ul>
- * <li>{@code virtuoso.ports.active}: the port the server listens on;</li>
+ * <li>{@code virtuoso.ports.active}: the port the server chose at start;</li>
+ * <li>{@code virtuoso.ports.reclaimed}: the primary port, once reclaimed, where it listens too;</li>
  * <li>{@code virtuoso.ports.conflicts{outcome}}: candidates this start could not bind, by reason;</li>
  * <li>{@code virtuoso.ports.fallbacks}: 1 when this start fell back from the primary port;</li>
  * <li>{@code virtuoso.ports.reclaims}: 1 once the monitor reclaimed the primary port;</li>
@@ -39,6 +40,10 @@ class PortMetrics implements MeterBinder {
             .orElse(Double.NaN))
             .description("The port the server listens on")
             .tag("primary", Integer.toString(ports.candidates().primary()))
+            .register(registry);
+        Gauge.builder("virtuoso.ports.reclaimed", monitor,
+                (m) -> (m.state().reclaimedPort() != null) ? m.state().reclaimedPort() : Double.NaN)
+            .description("The primary port once reclaimed: the server listens there too")
             .register(registry);
         for (BindOutcome outcome : EnumSet.complementOf(EnumSet.of(BindOutcome.BOUND))) {
             FunctionCounter.builder("virtuoso.ports.conflicts", ports,

@@ -57,7 +57,7 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
         return thread;
     });
 
-    private volatile State state = new State(List.of(), null, null, List.of(), null);
+    private volatile State state = new State(List.of(), null, null, List.of(), null, null);
 
     private Service service;
 
@@ -76,9 +76,11 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
      * @param reclaimedAt when it was reclaimed, or {@code null}
      * @param missing the ports the server should listen on but does not
      * @param checkedAt when the last check ran, or {@code null} before the first
+     * @param primaryHolder who held the primary port at the last check, after a fall back; {@code null}
+     * when nobody did, or the server listens on it
      */
-    record State(List<Integer> activePorts, Integer reclaimedPort, Instant reclaimedAt, List<Integer> missing,
-            Instant checkedAt) {
+    public record State(List<Integer> activePorts, Integer reclaimedPort, Instant reclaimedAt, List<Integer> missing,
+            Instant checkedAt, PortHolder primaryHolder) {
     }
 
     PortMonitor(StartupPorts ports, PortHolderLookup holderLookup, PortProbe probe, Duration interval, boolean reclaim,
@@ -115,7 +117,7 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
             service = tomcat.getTomcat().getService();
             mainConnector = tomcat.getTomcat().getConnector();
             mainPort = mainConnector.getLocalPort();
-            state = new State(List.of(mainPort), null, null, List.of(), null);
+            state = new State(List.of(mainPort), null, null, List.of(), null, null);
         }
         scheduler.scheduleWithFixedDelay(this::checkSafely, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -163,8 +165,9 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
             ports.alerts().send(ports.event(PortEvent.Type.NOT_LISTENING, null, List.of(),
                     "the server no longer listens on port(s) " + missing));
         }
+        PortHolder primaryHolder = (fellBack && reclaimed == null) ? holderLookup.lookup(primary).first() : null;
         state = new State(List.copyOf(active), (reclaimed != null) ? primary : null, before.reclaimedAt(), missing,
-                clock.instant());
+                clock.instant(), primaryHolder);
     }
 
     private void reclaim(int primary) {
@@ -185,7 +188,7 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
         reclaimed = connector;
         ports.alerts().send(ports.event(PortEvent.Type.RECLAIMED, primary, List.of(),
                 "the primary port " + primary + " is free again: listening on it, and on " + mainPort));
-        state = new State(state.activePorts(), primary, clock.instant(), state.missing(), state.checkedAt());
+        state = new State(state.activePorts(), primary, clock.instant(), state.missing(), state.checkedAt(), null);
         logger.info("Reclaimed primary port " + primary + ": Virtuoso listens on http://"
                 + ports.host().getHostAddress() + ":" + primary + " again, and still on " + mainPort
                 + ((releaseFallbackAfter != null) ? " for " + releaseFallbackAfter.toSeconds() + " s" : ""));

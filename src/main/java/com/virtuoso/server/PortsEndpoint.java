@@ -37,6 +37,7 @@ public class PortsEndpoint {
                 ports.candidates().fallbacks(),
                 ports.candidates().autoFallback(), selection.map(PortSelection::attempts).orElse(List.of()),
                 ports.additionalAttempts(), (management != null) ? managementReport(management.ports()) : null,
+                monitor.state(),
                 ports.history().newestFirst());
     }
 
@@ -62,12 +63,14 @@ public class PortsEndpoint {
      * @param attempts the binds of this start, in order
      * @param additionalPorts what binding each of web_server.additional_ports did
      * @param management the management server's ports, when it has a port of its own, or {@code null}
+     * @param monitor what the port monitor saw last
      * @param history the starts that met a conflict, newest first
      */
     public record PortsReport(String host, int primaryPort, Integer activePort, List<Integer> activePorts,
             boolean fellBack, Integer reclaimedPort,
             List<Integer> fallbackPorts, boolean autoFallback, List<PortAttempt> attempts,
-            List<PortAttempt> additionalPorts, ManagementReport management, List<ConflictRecord> history) {
+            List<PortAttempt> additionalPorts, ManagementReport management, PortMonitor.State monitor,
+            List<ConflictRecord> history) {
     }
 
     /**

@@ -50,6 +50,11 @@ class PortMonitorTest {
                 "--web_server.monitor.interval=" + INTERVAL.toMillis() + "ms",
                 "--web_server.reclaim_release_fallback_after=2s")) {
             assertThat(server.port()).isEqualTo(fallback);
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.getJson("/actuator/ports")
+                .get("monitor")
+                .get("primaryHolder")
+                .path("pid")
+                .asLong() == holder.pid());
             holder.close();
             long freed = System.nanoTime();
             await().atMost(INTERVAL.plusSeconds(3)).pollInterval(Duration.ofMillis(20)).until(() -> answers(primary));
@@ -63,7 +68,8 @@ class PortMonitorTest {
             JsonNode health = server.getJson("/actuator/health").get("components").get("ports");
             assertThat(health.get("status").asString()).isEqualTo("UP");
             assertThat(health.get("details").get("fellBack").asBoolean()).isFalse();
-            assertThat(server.get("/actuator/prometheus")).contains("virtuoso_ports_reclaims_total 1.0");
+            assertThat(server.get("/actuator/prometheus")).contains("virtuoso_ports_reclaims_total 1.0")
+                .contains("virtuoso_ports_reclaimed " + primary + ".0");
 
             // the fallback listener closes after its drain period; the primary stays
             await().atMost(Duration.ofSeconds(10)).until(() -> !accepts(fallback));
