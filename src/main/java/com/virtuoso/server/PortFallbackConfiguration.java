@@ -95,11 +95,11 @@ public class PortFallbackConfiguration {
     }
 
     @Bean
-    PortMonitor portMonitor(StartupPorts ports, WebServerProperties properties) {
+    PortMonitor portMonitor(StartupPorts ports, WebServerProperties properties, RunningInstance instance) {
         PortHolderLookup holders = new PortHolderLookup();
         PortProbe probe = new PortProbe(new BindFailureClassifier(PortPrivileges.detect()), holders);
         return new PortMonitor(ports, holders, probe, properties.getMonitor().getInterval(), properties.isReclaim(),
-                properties.getReclaimReleaseFallbackAfter(), Clock.systemUTC());
+                properties.getReclaimReleaseFallbackAfter(), instance, Clock.systemUTC());
     }
 
     @Bean

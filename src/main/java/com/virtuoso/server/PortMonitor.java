@@ -49,6 +49,8 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
 
     private final Clock clock;
 
+    private final RunningInstance instance;
+
     private final long pid = ProcessHandle.current().pid();
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -84,7 +86,8 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
     }
 
     PortMonitor(StartupPorts ports, PortHolderLookup holderLookup, PortProbe probe, Duration interval, boolean reclaim,
-            Duration releaseFallbackAfter, Clock clock) {
+            Duration releaseFallbackAfter, RunningInstance instance, Clock clock) {
+        this.instance = instance;
         this.ports = ports;
         this.holderLookup = holderLookup;
         this.probe = probe;
@@ -149,6 +152,7 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
                 && !clock.instant().isBefore(before.reclaimedAt().plus(releaseFallbackAfter))) {
             service.removeConnector(mainConnector);
             mainConnector = null;
+            instance.register(primary);
             logger.info("Closed the fallback listener on port " + mainPort + " after its drain period; listening on "
                     + primary + " only");
         }

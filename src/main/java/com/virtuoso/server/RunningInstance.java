@@ -53,6 +53,12 @@ class RunningInstance implements ApplicationListener<WebServerInitializedEvent>,
         boolean fellBack = ports.selection().map(PortSelection::fellBack).orElse(false);
         logger.info("Virtuoso listening on " + url(ports.host(), port)
                 + (fellBack ? " (fell back from " + primary + ")" : ""));
+        register(port);
+    }
+
+    /** Registers this server as listening on {@code port}: at start, and when the monitor moves it. */
+    void register(int port) {
+        int primary = ports.candidates().primary();
         Instant started = ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
         InstanceRecord instance = new InstanceRecord(pid, started, ports.host().getHostAddress(), port, primary, version,
                 Path.of("").toAbsolutePath().toString(), configFile.map(Path::toString).orElse(null));

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -74,6 +75,9 @@ class PortMonitorTest {
             // the fallback listener closes after its drain period; the primary stays
             await().atMost(Duration.ofSeconds(10)).until(() -> !accepts(fallback));
             assertThat(answers(primary)).isTrue();
+            Path instance = state.resolve("instances/" + ProcessHandle.current().pid() + ".json");
+            await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.readString(instance).contains("\"port\":" + primary + ","));
         }
     }
 
