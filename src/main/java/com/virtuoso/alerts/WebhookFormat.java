@@ -13,7 +13,7 @@ public enum WebhookFormat {
     DISCORD {
         @Override
         String body(PortEvent event) {
-            return JSON.writeValueAsString(Map.of("content", truncate(text(event), 2000)));
+            return JsonMapper.shared().writeValueAsString(Map.of("content", truncate(text(event), 2000)));
         }
     },
 
@@ -21,7 +21,7 @@ public enum WebhookFormat {
     SLACK {
         @Override
         String body(PortEvent event) {
-            return JSON.writeValueAsString(Map.of("text", text(event)));
+            return JsonMapper.shared().writeValueAsString(Map.of("text", text(event)));
         }
     },
 
@@ -29,11 +29,9 @@ public enum WebhookFormat {
     GENERIC {
         @Override
         String body(PortEvent event) {
-            return JSON.writeValueAsString(event);
+            return JsonMapper.shared().writeValueAsString(event);
         }
     };
-
-    private static final JsonMapper JSON = JsonMapper.shared();
 
     abstract String body(PortEvent event);
 

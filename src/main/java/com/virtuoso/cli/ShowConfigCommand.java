@@ -1,12 +1,16 @@
 package com.virtuoso.cli;
 
 import java.util.ArrayList;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 import com.virtuoso.config.ConfigOrigins;
@@ -59,6 +63,17 @@ class ShowConfigCommand extends ConfiguredCommand implements Callable<Integer> {
                 setting(environment, "fallback_ports", properties.getFallbackPorts(), null),
                 setting(environment, "auto_fallback", properties.isAutoFallback(), null),
                 setting(environment, "additional_ports", properties.getAdditionalPorts(), null),
+                setting(environment, "management_fallback_ports", properties.getManagementFallbackPorts(), null),
+                setting(environment, "reclaim", properties.isReclaim(), null),
+                setting(environment, "reclaim_release_fallback_after",
+                        duration(properties.getReclaimReleaseFallbackAfter()), null),
+                setting(environment, "monitor.interval", duration(properties.getMonitor().getInterval()), null),
+                setting(environment, "alerts.webhooks", properties.getAlerts()
+                    .getWebhooks()
+                    .stream()
+                    .map((webhook) -> webhook.getFormat().name().toLowerCase(Locale.ROOT) + " " + webhook.getUrl())
+                    .toList(), null),
+                setting(environment, "alerts.dedup_window", duration(properties.getAlerts().getDedupWindow()), null),
                 setting(environment, "state_dir", properties.getStateDir(), null),
                 setting(environment, "history_limit", properties.getHistoryLimit(), null));
         List<String> warnings = new ArrayList<>(config.warnings());
@@ -77,13 +92,23 @@ class ShowConfigCommand extends ConfiguredCommand implements Callable<Integer> {
     private void printText(Report report) {
         out().println("Config file: " + ((report.configFile() != null) ? report.configFile() : "(none: defaults)"));
         for (Setting setting : report.settings()) {
-            out().printf("  %-30s %-32s %s%n", "web_server." + setting.key(), setting.value(), setting.origin());
+            out().printf("  %-42s %-32s %s%n", "web_server." + setting.key(), setting.value(), setting.origin());
         }
         out().println("Ports tried, in order: " + report.candidates());
         if (!report.warnings().isEmpty()) {
             out().println("Warnings:");
             report.warnings().forEach((warning) -> out().println("  " + warning));
         }
+    }
+
+    /** {@code 10s}, as the YAML would write it; {@code (not set)} for null. */
+    private static String duration(Duration duration) {
+        if (duration == null) {
+            return "(not set)";
+        }
+        ChronoUnit unit = (duration.toMillis() % 60_000 == 0) ? ChronoUnit.MINUTES
+                : (duration.toMillis() % 1000 == 0) ? ChronoUnit.SECONDS : ChronoUnit.MILLIS;
+        return DurationStyle.SIMPLE.print(duration, unit);
     }
 
     /** A setting with its origin; Spring's own key, when set, is where the value came from. */
@@ -95,6 +120,7 @@ class ShowConfigCommand extends ConfiguredCommand implements Callable<Integer> {
             .map((origin) -> origin + " (as " + springKey + ")");
         String origin = springOrigin.or(() -> ConfigOrigins.of(environment, canonical))
             .or(() -> ConfigOrigins.of(environment, canonical + "[0]"))
+            .or(() -> ConfigOrigins.of(environment, canonical + "[0].url"))
             .orElse("default");
         return new Setting(key, value, origin);
     }

@@ -51,11 +51,14 @@ class ReadOnlyCommandsTest {
 
     @Test
     void showConfigTellsEachValueWithItsOrigin() {
-        CliRun run = CliRun.of("show-config", "--config", config.toString(), "--web_server.timeout_keep_alive=9");
+        CliRun run = CliRun.of("show-config", "--config", config.toString(), "--web_server.timeout_keep_alive=9",
+                "--web_server.monitor.interval=1500ms");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).containsPattern("web_server.port\\s+" + primary + "\\s+" + config + ", line 4, column 9")
             .containsPattern("web_server.timeout_keep_alive\\s+9\\s+the command line")
             .containsPattern("web_server.log_level\\s+INFO\\s+default")
+            .containsPattern("web_server.monitor.interval\\s+1500ms\\s+the command line")
+            .containsPattern("web_server.alerts.dedup_window\\s+5m\\s+default")
             .contains("Ports tried, in order: [" + primary + ", " + (primary + 1) + ", 40000]")
             .contains("Port " + (primary + 1) + " appears more than once")
             .contains("Port 40000 is inside the OS ephemeral range");
