@@ -79,11 +79,6 @@ public final class InstanceRegistry {
         return all().stream().filter(InstanceRegistry::isAlive).toList();
     }
 
-    /** The stale entries: dead process, or a pid reused by another process. */
-    public List<InstanceRecord> stale() {
-        return all().stream().filter(instance -> !isAlive(instance)).toList();
-    }
-
     /** Whether the process that wrote {@code instance} still runs: same pid, same start time. */
     public static boolean isAlive(InstanceRecord instance) {
         return ProcessHandle.of(instance.pid())

@@ -22,7 +22,7 @@ class InstanceRegistryTest {
         registry.register(record(self.pid(), self.info().startInstant().orElseThrow()));
         assertThat(Files.exists(state.resolve("instances/" + self.pid() + ".json"))).isTrue();
         assertThat(registry.live()).extracting(InstanceRecord::pid).containsExactly(self.pid());
-        assertThat(registry.stale()).isEmpty();
+        assertThat(registry.all()).allMatch(InstanceRegistry::isAlive);
         registry.remove(self.pid());
         assertThat(registry.all()).isEmpty();
     }
@@ -39,7 +39,8 @@ class InstanceRegistryTest {
         InstanceRegistry registry = new InstanceRegistry(state);
         registry.register(record(finished.pid(), started));
         assertThat(registry.live()).isEmpty();
-        assertThat(registry.stale()).extracting(InstanceRecord::pid).containsExactly(finished.pid());
+        assertThat(registry.all()).extracting(InstanceRecord::pid).containsExactly(finished.pid());
+        assertThat(InstanceRegistry.isAlive(registry.all().get(0))).isFalse();
     }
 
     @Test
@@ -49,7 +50,8 @@ class InstanceRegistryTest {
         // same pid, but the process that registered started at another time
         registry.register(record(self.pid(), self.info().startInstant().orElseThrow().minusSeconds(3600)));
         assertThat(registry.live()).isEmpty();
-        assertThat(registry.stale()).extracting(InstanceRecord::pid).containsExactly(self.pid());
+        assertThat(registry.all()).extracting(InstanceRecord::pid).containsExactly(self.pid());
+        assertThat(InstanceRegistry.isAlive(registry.all().get(0))).isFalse();
     }
 
     @Test
