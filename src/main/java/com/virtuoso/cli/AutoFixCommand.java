@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 
 import com.virtuoso.config.PortSettingsFile;
 import com.virtuoso.instances.InstanceRecord;
+import com.virtuoso.ports.BindOutcome;
 import com.virtuoso.ports.ListenerShutdown;
 import com.virtuoso.ports.PortHolder;
 import com.virtuoso.ports.PortProbe;
@@ -72,7 +73,7 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
         if (allOurServers) {
             return stopOurServers(tools, port, holders);
         }
-        return movePort(tools, loaded, host, port, holders);
+        return movePort(tools, loaded, host, port, result);
     }
 
     private int stopOurServers(PortTools tools, int port, List<PortHolder> holders) {
@@ -89,10 +90,20 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
         return report(new Report(port, holders, "stop-virtuoso", null, stopped.free(), message));
     }
 
-    private int movePort(PortTools tools, LoadedConfig loaded, InetAddress host, int port, List<PortHolder> holders)
+    private int movePort(PortTools tools, LoadedConfig loaded, InetAddress host, int port, PortProbe.Result result)
             throws IOException {
-        String who = holders.isEmpty() ? "a process this user cannot see" : "PID " + pids(holders) + " ("
-                + holders.get(0).command() + "), which is not your Virtuoso server and will not be stopped";
+        List<PortHolder> holders = result.holders().holders();
+        String who;
+        if (result.outcome() != BindOutcome.IN_USE) {
+            who = "nobody, but it is " + result.outcome().describe();
+        }
+        else if (holders.isEmpty()) {
+            who = "a process this user cannot see (" + result.holders().unknownReason() + ")";
+        }
+        else {
+            who = "PID " + pids(holders) + " (" + holders.get(0).command()
+                    + "), which is not your Virtuoso server and will not be stopped";
+        }
         Optional<Integer> free = loaded.candidates()
             .ports()
             .stream()

@@ -40,7 +40,8 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
     /**
      * Reads {@code file} (a missing file means the defaults unless {@code required}) under the
      * environment and {@code overrides} such as {@code --web_server.port=9000}.
-     * @throws InvalidConfigurationException for an invalid value or a missing required file
+     * @throws InvalidConfigurationException for an invalid value
+     * @throws MissingConfigFileException when {@code required} and the file does not exist
      * @throws MalformedYamlException when the file is not YAML
      */
     static LoadedConfig load(Path file, boolean required, List<String> overrides) {

@@ -60,6 +60,7 @@ public final class WebServerEnvironment {
     public static WebServerProperties prepare(ConfigurableEnvironment environment, Consumer<String> warnings) {
         addLegacyVariables(environment, warnings);
         WebServerProperties properties = bindValidated(environment);
+        checkServerPort(environment);
         checkHostResolves(environment, properties.getHost());
         environment.getPropertySources().addLast(new MapPropertySource(MAPPED_SOURCE, springProperties(properties)));
         if (properties.isReload() && !ClassUtils.isPresent(DEVTOOLS_RESTARTER, WebServerEnvironment.class.getClassLoader())) {
@@ -103,6 +104,21 @@ public final class WebServerEnvironment {
         }
         catch (BindException ex) {
             throw new InvalidConfigurationException(ConfigProblems.of(ex), ex);
+        }
+    }
+
+    /** Spring's own server.port overrides web_server.port, so it gets the same rules. */
+    private static void checkServerPort(ConfigurableEnvironment environment) {
+        Integer port;
+        try {
+            port = Binder.get(environment).bind("server.port", Integer.class).orElse(null);
+        }
+        catch (BindException ex) {
+            throw new InvalidConfigurationException(ConfigProblems.of(ex), ex);
+        }
+        if (port != null && (port < 0 || port > 65535)) {
+            throw new InvalidConfigurationException(List.of(ConfigProblems.of(environment, "server.port", port,
+                    "must be between 0 and 65535")), null);
         }
     }
 

@@ -58,6 +58,19 @@ class InvalidConfigurationTest {
             .doesNotContain("\tat ");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            --server.port=70000 | server.port = "70000" (the command line): must be between 0 and 65535
+            --server.port=http  | server.port = "http" (the command line): is not a port number
+            """)
+    void springsServerPortGetsTheSameRules(String argument, String message, CapturedOutput output) {
+        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(VirtuosoApplication.class)
+            .run("--spring.config.location=classpath:/application.yaml", argument,
+                    "--web_server.state_dir=" + directory));
+        assertThat(StartupExitCodes.of(failure)).isEqualTo(InvalidConfigurationException.EXIT_CODE);
+        assertThat(output).contains(message).contains("Set server.port to a port number from 0 to 65535");
+    }
+
     @Test
     void malformedYamlNamesLineAndColumn(CapturedOutput output) throws Exception {
         Path config = directory.resolve("application.yaml");
