@@ -52,7 +52,8 @@ class WebServerSettingsTest {
                 // drain the rest of the body
             }
             Duration idle = Duration.ofNanos(System.nanoTime() - idleSince);
-            assertThat(idle).isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
+            // closed after about the configured second: not at once, and well before the default (60 s)
+            assertThat(idle).isBetween(Duration.ofMillis(500), Duration.ofSeconds(5));
         }
     }
 
