@@ -98,6 +98,18 @@ class ReadOnlyCommandsTest {
     }
 
     @Test
+    void everyCommandHasHelp() {
+        for (String command : List.of("show-config", "check", "find-available", "kill", "update-config", "auto-fix",
+                "list")) {
+            CliRun help = CliRun.of(command, "--help");
+            assertThat(help.exitCode()).isZero();
+            assertThat(help.out()).contains("Usage: ports " + command).contains("--config").contains("--json");
+        }
+        assertThat(CliRun.of("--help").out()).contains("Exit codes:");
+        assertThat(CliRun.of("frobnicate").exitCode()).isEqualTo(2);
+    }
+
+    @Test
     void checkSaysFreeWithExit0() {
         CliRun run = CliRun.of("check", Integer.toString(primary), "--config", config.toString());
         assertThat(run.exitCode()).isZero();

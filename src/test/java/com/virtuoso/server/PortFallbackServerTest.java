@@ -144,6 +144,20 @@ class PortFallbackServerTest {
     }
 
     @Test
+    void zeroAsALastResortLetsTheOsPickAPort() throws Exception {
+        int primary = FreePorts.pick();
+        try (ListenerProcess holder = ListenerProcess.start("127.0.0.1", primary);
+                InProcessServer server = InProcessServer.start(state, "--web_server.port=" + primary,
+                        "--web_server.fallback_ports=0")) {
+            assertThat(server.port()).isPositive().isNotEqualTo(primary);
+            JsonNode report = server.getJson("/actuator/ports");
+            assertThat(report.get("activePort").asInt()).isEqualTo(server.port());
+            assertThat(report.get("attempts").get(1).get("port").asInt()).isZero();
+            assertThat(report.get("attempts").get(1).get("outcome").asString()).isEqualTo("BOUND");
+        }
+    }
+
+    @Test
     void severalTakenPortsAreSkippedInOrder() throws Exception {
         List<Integer> ports = FreePorts.pick(4);
         try (ListenerProcess first = ListenerProcess.start("127.0.0.1", ports.get(0));
