@@ -82,7 +82,7 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
             return report(new Report(port, holders, "stop-virtuoso", null, false, plan
                     + (confirmation.dryRun ? " Dry run: nothing was sent." : " Nothing was stopped.")));
         }
-        ListenerShutdown shutdown = new ListenerShutdown(tools.holders(), System.getProperty("user.name"));
+        ListenerShutdown shutdown = tools.shutdown();
         ListenerShutdown.Result stopped = shutdown.stop(port, holders, Duration.ofSeconds(timeoutSeconds), false);
         String message = stopped.free() ? "Stopped Virtuoso " + pids(holders) + "; port " + port + " is free now."
                 : "Port " + port + " is still held by " + pids(stopped.remaining()) + " after " + timeoutSeconds

@@ -71,7 +71,7 @@ class KillCommand extends ConfiguredCommand implements Callable<Integer> {
         if (holders.isEmpty()) {
             return report(new Report(port, holders, "none", true, List.of(), List.of(found.unknownReason())), 0);
         }
-        ListenerShutdown shutdown = new ListenerShutdown(tools.holders(), System.getProperty("user.name"));
+        ListenerShutdown shutdown = tools.shutdown();
         List<String> refusals = holders.stream()
             .map((holder) -> shutdown.refusal(holder, force))
             .flatMap(Optional::stream)

@@ -11,7 +11,6 @@ import picocli.CommandLine.Command;
 
 import com.virtuoso.instances.InstanceRecord;
 import com.virtuoso.instances.InstanceRegistry;
-import com.virtuoso.ports.PortHolder;
 
 /**
  * {@code ports list}: the running Virtuoso servers of the configured state directory.
@@ -62,12 +61,7 @@ class ListCommand extends ConfiguredCommand implements Callable<Integer> {
                 removed.add(new Removed(record.pid(), record.port(), reason));
                 continue;
             }
-            boolean listening = tools.holders()
-                .lookup(record.port())
-                .holders()
-                .stream()
-                .map(PortHolder::pid)
-                .anyMatch((pid) -> pid == record.pid());
+            boolean listening = tools.holders().lookup(record.port()).heldBy(record.pid());
             instances.add(new Instance(record.pid(), record.host(), record.port(), record.primaryPort(),
                     record.startTime(), Duration.between(record.startTime(), now).toSeconds(), listening,
                     record.version(), record.workingDirectory(), record.configFile()));

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import com.virtuoso.instances.InstanceRegistry;
 import com.virtuoso.ports.BindFailureClassifier;
+import com.virtuoso.ports.ListenerShutdown;
 import com.virtuoso.ports.PortHolderLookup;
 import com.virtuoso.ports.PortPrivileges;
 import com.virtuoso.ports.PortProbe;
@@ -17,6 +18,11 @@ import com.virtuoso.ports.PortProbe;
  * @param registry the instance registry of the configured state directory
  */
 record PortTools(PortPrivileges privileges, PortHolderLookup holders, PortProbe probe, InstanceRegistry registry) {
+
+    /** Stops listeners on behalf of the user running this command. */
+    ListenerShutdown shutdown() {
+        return new ListenerShutdown(holders, System.getProperty("user.name"));
+    }
 
     static PortTools of(LoadedConfig config) {
         PortPrivileges privileges = PortPrivileges.detect();

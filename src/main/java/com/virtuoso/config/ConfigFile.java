@@ -4,10 +4,6 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.PropertySourceOrigin;
 import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.core.env.Environment;
@@ -23,21 +19,13 @@ public final class ConfigFile {
 
     /** The file that sets {@code web_server.port}, or empty when no file sets it. */
     public static Optional<Path> of(Environment environment) {
-        ConfigurationPropertyName port = ConfigurationPropertyName.of(ConfigKeys.PREFIX + ".port");
-        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
-            ConfigurationProperty property = source.getConfigurationProperty(port);
-            Origin origin = (property != null) ? property.getOrigin() : null;
-            if (origin instanceof PropertySourceOrigin wrapper) {
-                origin = wrapper.getOrigin();
-            }
-            if (origin instanceof TextResourceOrigin text) {
-                Optional<Path> file = ConfigOrigins.file(text);
-                if (file.isPresent()) {
-                    return file;
-                }
-            }
-        }
-        return Optional.empty();
+        return ConfigOrigins.properties(environment, ConfigKeys.PREFIX + ".port")
+            .map(ConfigurationProperty::getOrigin)
+            .map((origin) -> (origin instanceof PropertySourceOrigin wrapper) ? wrapper.getOrigin() : origin)
+            .filter(TextResourceOrigin.class::isInstance)
+            .map((origin) -> ConfigOrigins.file((TextResourceOrigin) origin))
+            .flatMap(Optional::stream)
+            .findFirst();
     }
 
 }

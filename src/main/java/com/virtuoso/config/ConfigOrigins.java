@@ -2,7 +2,10 @@ package com.virtuoso.config;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -34,14 +37,15 @@ public final class ConfigOrigins {
      * {@code environment}, or empty when no property source sets it.
      */
     public static Optional<String> of(Environment environment, String key) {
+        return properties(environment, key).findFirst().map(ConfigOrigins::describe);
+    }
+
+    /** Every property source's value of {@code key}, highest precedence first. */
+    static Stream<ConfigurationProperty> properties(Environment environment, String key) {
         ConfigurationPropertyName name = ConfigurationPropertyName.of(key);
-        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
-            ConfigurationProperty property = source.getConfigurationProperty(name);
-            if (property != null) {
-                return Optional.of(describe(property));
-            }
-        }
-        return Optional.empty();
+        return StreamSupport.stream(ConfigurationPropertySources.get(environment).spliterator(), false)
+            .map((source) -> source.getConfigurationProperty(name))
+            .filter(Objects::nonNull);
     }
 
     static String describe(ConfigurationProperty property) {

@@ -59,8 +59,9 @@ public final class WebServerEnvironment {
      */
     public static WebServerProperties prepare(ConfigurableEnvironment environment, Consumer<String> warnings) {
         addLegacyVariables(environment, warnings);
-        WebServerProperties properties = bindValidated(environment);
-        checkServerPort(environment);
+        Binder binder = Binder.get(environment);
+        WebServerProperties properties = bindValidated(binder);
+        checkServerPort(environment, binder);
         checkHostResolves(environment, properties.getHost());
         environment.getPropertySources().addLast(new MapPropertySource(MAPPED_SOURCE, springProperties(properties)));
         if (properties.isReload() && !ClassUtils.isPresent(DEVTOOLS_RESTARTER, WebServerEnvironment.class.getClassLoader())) {
@@ -94,8 +95,7 @@ public final class WebServerEnvironment {
         }
     }
 
-    private static WebServerProperties bindValidated(ConfigurableEnvironment environment) {
-        Binder binder = Binder.get(environment);
+    private static WebServerProperties bindValidated(Binder binder) {
         // the properties carry their own rules: any instance validates the bound one
         ValidationBindHandler handler = new ValidationBindHandler(new NoUnboundElementsBindHandler(BindHandler.DEFAULT),
                 new WebServerProperties());
@@ -108,10 +108,10 @@ public final class WebServerEnvironment {
     }
 
     /** Spring's own server.port overrides web_server.port, so it gets the same rules. */
-    private static void checkServerPort(ConfigurableEnvironment environment) {
+    private static void checkServerPort(ConfigurableEnvironment environment, Binder binder) {
         Integer port;
         try {
-            port = Binder.get(environment).bind("server.port", Integer.class).orElse(null);
+            port = binder.bind("server.port", Integer.class).orElse(null);
         }
         catch (BindException ex) {
             throw new InvalidConfigurationException(ConfigProblems.of(ex), ex);

@@ -83,8 +83,7 @@ public final class ListenerShutdown {
 
     /** The process of {@code holder}, if it is still the same process and still listens on the port. */
     private Optional<ProcessHandle> stillHolding(int port, PortHolder holder) {
-        boolean listens = holderLookup.lookup(port).holders().stream().anyMatch((h) -> h.pid() == holder.pid());
-        if (!listens) {
+        if (!holderLookup.lookup(port).heldBy(holder.pid())) {
             return Optional.empty();
         }
         return ProcessHandle.of(holder.pid())

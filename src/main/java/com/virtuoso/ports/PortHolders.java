@@ -23,6 +23,11 @@ public record PortHolders(List<PortHolder> holders, String unknownReason) {
         return new PortHolders(List.of(), reason);
     }
 
+    /** Whether process {@code pid} is among the holders. */
+    public boolean heldBy(long pid) {
+        return holders.stream().anyMatch((holder) -> holder.pid() == pid);
+    }
+
     /** The first holder (the lowest PID, usually the parent of forked workers), or {@code null}. */
     public PortHolder first() {
         return holders.isEmpty() ? null : holders.get(0);

@@ -60,21 +60,13 @@ public final class PortSelector {
         List<Integer> ports = candidates.ports();
         List<PortAttempt> attempts = new ArrayList<>();
         for (int i = 0; i < ports.size(); i++) {
-            int port = ports.get(i);
-            Instant at = clock.instant();
-            try {
-                int activePort = bind.bind(port);
-                attempts.add(PortAttempt.bound(port, at));
-                return new PortSelection(candidates, attempts, activePort, Duration.ofNanos(System.nanoTime() - start));
+            Outcome outcome = bindOne(host, ports.get(i), bind);
+            attempts.add(outcome.attempt());
+            if (outcome.attempt().outcome() == BindOutcome.BOUND) {
+                return new PortSelection(candidates, attempts, outcome.activePort(),
+                        Duration.ofNanos(System.nanoTime() - start));
             }
-            catch (Exception ex) {
-                if (!isBindFailure(ex)) {
-                    throw ex;
-                }
-                PortAttempt attempt = failedAttempt(host, port, at);
-                attempts.add(attempt);
-                listener.unavailable(attempt, (i + 1 < ports.size()) ? ports.get(i + 1) : null);
-            }
+            listener.unavailable(outcome.attempt(), (i + 1 < ports.size()) ? ports.get(i + 1) : null);
         }
         throw new PortsExhaustedException(host, candidates, attempts);
     }
@@ -85,16 +77,23 @@ public final class PortSelector {
      * @throws Exception what {@code bind} threw when it was not a bind failure
      */
     public PortAttempt tryBind(InetAddress host, int port, Bind bind) throws Exception {
+        return bindOne(host, port, bind).attempt();
+    }
+
+    /** What binding one port did, and the port bound (the OS's pick for 0). */
+    private record Outcome(PortAttempt attempt, int activePort) {
+    }
+
+    private Outcome bindOne(InetAddress host, int port, Bind bind) throws Exception {
         Instant at = clock.instant();
         try {
-            bind.bind(port);
-            return PortAttempt.bound(port, at);
+            return new Outcome(PortAttempt.bound(port, at), bind.bind(port));
         }
         catch (Exception ex) {
             if (!isBindFailure(ex)) {
                 throw ex;
             }
-            return failedAttempt(host, port, at);
+            return new Outcome(failedAttempt(host, port, at), -1);
         }
     }
 

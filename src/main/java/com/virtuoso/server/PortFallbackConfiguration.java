@@ -52,16 +52,28 @@ public class PortFallbackConfiguration {
     }
 
     @Bean
-    StartupPorts startupPorts(WebServerProperties properties, ServerProperties server, WebhookAlerts alerts)
-            throws UnknownHostException {
+    PortPrivileges portPrivileges() {
+        return PortPrivileges.detect();
+    }
+
+    @Bean
+    PortHolderLookup portHolderLookup() {
+        return new PortHolderLookup();
+    }
+
+    @Bean
+    PortSelector portSelector(PortPrivileges privileges, PortHolderLookup holders) {
+        return new PortSelector(new BindFailureClassifier(privileges), holders, Clock.systemUTC());
+    }
+
+    @Bean
+    StartupPorts startupPorts(WebServerProperties properties, ServerProperties server, PortPrivileges privileges,
+            PortSelector selector, WebhookAlerts alerts) throws UnknownHostException {
         // server.port and server.address carry web_server.port and host unless Spring's own keys override them
         InetAddress host = (server.getAddress() != null) ? server.getAddress() : InetAddress.getByName(properties.getHost());
         int primary = (server.getPort() != null) ? server.getPort() : properties.getPort();
         PortCandidates candidates = new PortCandidates(primary, properties.getFallbackPorts(), properties.isAutoFallback());
-        PortPrivileges privileges = PortPrivileges.detect();
         new PortTraps(privileges).warnings(candidates).forEach(logger::warn);
-        PortSelector selector = new PortSelector(new BindFailureClassifier(privileges), new PortHolderLookup(),
-                Clock.systemUTC());
         ConflictHistory history = new ConflictHistory(Path.of(properties.getStateDir()), properties.getHistoryLimit());
         return new StartupPorts(host, candidates, properties.getAdditionalPorts(), selector, history, alerts,
                 Clock.systemUTC());
@@ -70,13 +82,10 @@ public class PortFallbackConfiguration {
     @Bean
     @ConditionalOnProperty("management.server.port")
     ManagementPorts managementPorts(WebServerProperties properties, ManagementServerProperties management,
-            StartupPorts main, WebhookAlerts alerts) {
+            StartupPorts main, PortSelector selector, WebhookAlerts alerts) {
         InetAddress host = (management.getAddress() != null) ? management.getAddress() : main.host();
         PortCandidates candidates = new PortCandidates(management.getPort(), properties.getManagementFallbackPorts(),
                 true);
-        PortPrivileges privileges = PortPrivileges.detect();
-        PortSelector selector = new PortSelector(new BindFailureClassifier(privileges), new PortHolderLookup(),
-                Clock.systemUTC());
         return new ManagementPorts(new StartupPorts(host, candidates, List.of(), selector, main.history(), alerts,
                 Clock.systemUTC(), false));
     }
@@ -95,9 +104,9 @@ public class PortFallbackConfiguration {
     }
 
     @Bean
-    PortMonitor portMonitor(StartupPorts ports, WebServerProperties properties, RunningInstance instance) {
-        PortHolderLookup holders = new PortHolderLookup();
-        PortProbe probe = new PortProbe(new BindFailureClassifier(PortPrivileges.detect()), holders);
+    PortMonitor portMonitor(StartupPorts ports, WebServerProperties properties, RunningInstance instance,
+            PortPrivileges privileges, PortHolderLookup holders) {
+        PortProbe probe = new PortProbe(new BindFailureClassifier(privileges), holders);
         return new PortMonitor(ports, holders, probe, properties.getMonitor().getInterval(), properties.isReclaim(),
                 properties.getReclaimReleaseFallbackAfter(), instance, Clock.systemUTC());
     }

@@ -199,7 +199,7 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
     }
 
     private boolean listensOn(int port) {
-        return holderLookup.lookup(port).holders().stream().map(PortHolder::pid).anyMatch((holder) -> holder == pid);
+        return holderLookup.lookup(port).heldBy(pid);
     }
 
     /** The timeouts and limits of the main listener, for a listener added later. */
