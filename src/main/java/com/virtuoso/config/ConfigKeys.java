@@ -25,7 +25,8 @@ final class ConfigKeys {
             Map.entry("monitor.interval", "a duration of 100ms or more, such as 10s"),
             Map.entry("alerts.webhooks", "a list of {url: https://..., format: discord|slack|generic}"),
             Map.entry("alerts.dedup-window", "a duration such as 5m"),
-            Map.entry("history-limit", "a whole number from 1 to 100000"));
+            Map.entry("history-limit", "a whole number from 1 to 100000"),
+            Map.entry("public-endpoints", "a list of actuator endpoint ids, such as [prometheus]"));
 
     private ConfigKeys() {
     }

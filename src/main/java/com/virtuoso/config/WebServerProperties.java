@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.logging.LogLevel;
@@ -27,6 +28,9 @@ import com.virtuoso.alerts.WebhookFormat;
 @Validated
 @ConfigurationProperties("web-server")
 public class WebServerProperties implements Validator {
+
+    /** Actuator endpoint ids: letters and digits, starting with a letter, as Spring Boot's EndpointId. */
+    private static final Pattern ENDPOINT_ID = Pattern.compile("[a-zA-Z][a-zA-Z0-9.-]*");
 
     /**
      * Address to bind: "0.0.0.0" for every IPv4 and IPv6 address, "127.0.0.1" for this machine only.
@@ -116,6 +120,14 @@ public class WebServerProperties implements Validator {
      * How many starts with a port conflict the history keeps; older ones are dropped.
      */
     private int historyLimit = 100;
+
+    /**
+     * Actuator endpoints that clients on other machines may read without credentials, such as
+     * [prometheus] for a scraper on another host. Health (status only) is always open; every
+     * other endpoint answers remote clients 401 unless they send spring.security.user
+     * credentials.
+     */
+    private List<String> publicEndpoints = new ArrayList<>();
 
     public String getHost() {
         return this.host;
@@ -237,6 +249,14 @@ public class WebServerProperties implements Validator {
         this.historyLimit = historyLimit;
     }
 
+    public List<String> getPublicEndpoints() {
+        return publicEndpoints;
+    }
+
+    public void setPublicEndpoints(List<String> publicEndpoints) {
+        this.publicEndpoints = publicEndpoints;
+    }
+
     @Override
     public boolean supports(Class<?> type) {
         return WebServerProperties.class.isAssignableFrom(type);
@@ -271,6 +291,13 @@ public class WebServerProperties implements Validator {
             errors.rejectValue("reclaimReleaseFallbackAfter", "range", "must not be negative");
         }
         requireRange(errors, "historyLimit", properties.getHistoryLimit(), 1, 100000);
+        List<String> publicEndpoints = properties.getPublicEndpoints();
+        for (int i = 0; i < publicEndpoints.size(); i++) {
+            String id = publicEndpoints.get(i);
+            if (id == null || !ENDPOINT_ID.matcher(id).matches()) {
+                errors.rejectValue("publicEndpoints[" + i + "]", "endpoint", "must be an endpoint id");
+            }
+        }
     }
 
     /**

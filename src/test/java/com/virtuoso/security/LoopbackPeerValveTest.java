@@ -1,0 +1,32 @@
+package com.virtuoso.security;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which TCP peers count as clients on this machine.
+ */
+class LoopbackPeerValveTest {
+
+    @ParameterizedTest
+    @CsvSource(textBlock = """
+            127.0.0.1,                  true
+            127.3.4.5,                  true
+            0:0:0:0:0:0:0:1,            true
+            ::1,                        true
+            ::ffff:127.0.0.1,           true
+            198.51.100.2,               false
+            10.0.0.1,                   false
+            0.0.0.0,                    false
+            ::ffff:198.51.100.2,        false
+            fe80:0:0:0:0:0:0:1,         false
+            localhost,                  false
+            '',                         false
+            """)
+    void onlyLoopbackAddressLiteralsAreLocal(String peer, boolean loopback) {
+        assertThat(LoopbackPeerValve.isLoopback(peer)).isEqualTo(loopback);
+    }
+
+}
