@@ -22,7 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * and their ratio; the port conflicts should cost under 3% of a start.
  *
  * Run after ./mvnw -q package -DskipTests:
- *   java bench/StartupBenchmark.java [runs per case, default 8] [jar, default target/virtuoso.jar]
+ *   java bench/StartupBenchmark.java [runs per case, default 8] [jar, default target/virtuoso.jar] [baseline jar]
+ * With a baseline jar (e.g. one built from an earlier commit), its free-port launches are
+ * interleaved too and the ratio jar/baseline is printed: what a change costs at start-up.
  *
  * Binds 127.0.0.1 only, on ports picked at run time below the ephemeral range.
  */
@@ -35,25 +37,46 @@ public class StartupBenchmark {
     public static void main(String[] args) throws Exception {
         int runs = (args.length > 0) ? Integer.parseInt(args[0]) : 8;
         Path jar = Path.of((args.length > 1) ? args[1] : "target/virtuoso.jar").toAbsolutePath();
-        if (!Files.isRegularFile(jar)) {
-            System.err.println("No jar at " + jar + ": run ./mvnw -q package -DskipTests first");
-            System.exit(2);
+        Path baseline = (args.length > 2) ? Path.of(args[2]).toAbsolutePath() : null;
+        for (Path file : (baseline != null) ? List.of(jar, baseline) : List.of(jar)) {
+            if (!Files.isRegularFile(file)) {
+                System.err.println("No jar at " + file + ": run ./mvnw -q package -DskipTests first");
+                System.exit(2);
+            }
         }
         Path work = Files.createTempDirectory("virtuoso-bench");
         System.out.printf("jar %s, %d runs per case, interleaved, after one warm-up launch%n", jar, runs);
         launch(jar, work, false); // warm the page cache
         List<Double> free = new ArrayList<>();
         List<Double> conflicts = new ArrayList<>();
+        List<Double> base = new ArrayList<>();
+        if (baseline != null) {
+            System.out.printf("baseline %s: the same launch with the primary free, interleaved%n", baseline);
+            launch(baseline, work, false);
+        }
         for (int i = 0; i < runs; i++) {
             free.add(launch(jar, work, false));
             conflicts.add(launch(jar, work, true));
-            System.out.printf("run %2d: free %7.0f ms   3 conflicts %7.0f ms%n", i + 1, free.get(i), conflicts.get(i));
+            if (baseline != null) {
+                base.add(launch(baseline, work, false));
+                System.out.printf("run %2d: free %7.0f ms   3 conflicts %7.0f ms   baseline free %7.0f ms%n", i + 1,
+                        free.get(i), conflicts.get(i), base.get(i));
+            }
+            else {
+                System.out.printf("run %2d: free %7.0f ms   3 conflicts %7.0f ms%n", i + 1, free.get(i),
+                        conflicts.get(i));
+            }
         }
         double freeMedian = median(free);
         double conflictMedian = median(conflicts);
         System.out.printf("median launch -> first 200: primary free %.0f ms, primary + 3 fallbacks taken %.0f ms%n",
                 freeMedian, conflictMedian);
         System.out.printf("ratio conflicts/free: %.3f (target < 1.030)%n", conflictMedian / freeMedian);
+        if (baseline != null) {
+            double baseMedian = median(base);
+            System.out.printf("median baseline free %.0f ms; ratio jar/baseline: %.3f%n", baseMedian,
+                    freeMedian / baseMedian);
+        }
     }
 
     /** Milliseconds from launch to the first 200 on /actuator/health. */

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Every test, on a fresh machine. The security tests act as a client on another host from a
+# network namespace of their own (ip netns + veth, curl inside it): that needs root, iproute2 and
+# curl, which this script installs when they are missing. Then: ./mvnw verify.
+set -eu
+cd "$(dirname "$0")"
+missing=""
+command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
+command -v curl >/dev/null 2>&1 || missing="$missing curl"
+if [ "$(id -u)" -ne 0 ]; then
+    echo "run-tests.sh: the tests create network namespaces, which needs root: run it as root (sudo ./run-tests.sh)" >&2
+    exit 1
+fi
+if [ -n "$missing" ]; then
+    echo "run-tests.sh: installing$missing" >&2
+    apt-get update -qq
+    # shellcheck disable=SC2086 # one word per package
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+fi
+exec ./mvnw verify "$@"
