@@ -24,17 +24,23 @@ import java.util.function.Consumer;
 /**
  * Sends {@link PortEvent}s to webhooks, never in the way of the server: in the background, with
  * short timeouts, a few retries with growing pauses, and each event once per dedup window. A
- * receiver that stays unreachable costs one warning until it answers again.
+ * receiver that stays unreachable costs one warning until it answers again. Webhook URLs carry
+ * their token, so every message shows them {@link WebhookUrl#redacted() redacted}.
  */
 public final class WebhookAlerts implements AutoCloseable {
 
     /**
-     * A receiver.
+     * A receiver. Its {@link #toString()} shows the URL redacted, as the record prints its components.
      *
      * @param url where to POST
      * @param format the body it understands
      */
-    public record Webhook(URI url, WebhookFormat format) {
+    public record Webhook(WebhookUrl url, WebhookFormat format) {
+
+        public Webhook(URI url, WebhookFormat format) {
+            this(new WebhookUrl(url), format);
+        }
+
     }
 
     static final Duration TIMEOUT = Duration.ofSeconds(2);
@@ -55,8 +61,13 @@ public final class WebhookAlerts implements AutoCloseable {
 
     private final Map<String, Instant> lastSent = new ConcurrentHashMap<>();
 
-    private final Set<URI> unreachable = ConcurrentHashMap.newKeySet();
+    private final Set<WebhookUrl> unreachable = ConcurrentHashMap.newKeySet();
 
+    /**
+     * Creates the alerts, and tells {@code warnings} once about each webhook whose URL would cross
+     * the network unencrypted (see {@link WebhookUrl#cleartextWarning()}): it is built as the
+     * server starts, which is when an operator reads such a warning.
+     */
     public WebhookAlerts(List<Webhook> webhooks, Duration dedupWindow, Clock clock, Consumer<String> warnings) {
         this.webhooks = List.copyOf(webhooks);
         this.dedupWindow = dedupWindow;
@@ -68,6 +79,7 @@ public final class WebhookAlerts implements AutoCloseable {
             return thread;
         });
         this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        this.webhooks.forEach((webhook) -> webhook.url().cleartextWarning().ifPresent(warnings));
     }
 
     /** Sends {@code event} to every webhook in the background, unless it was sent within the dedup window. */
@@ -100,11 +112,19 @@ public final class WebhookAlerts implements AutoCloseable {
     }
 
     private void deliver(Webhook webhook, PortEvent event) {
-        HttpRequest request = HttpRequest.newBuilder(webhook.url())
-            .timeout(TIMEOUT)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(webhook.format().body(event)))
-            .build();
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(webhook.url().uri())
+                .timeout(TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(webhook.format().body(event)))
+                .build();
+        }
+        catch (IllegalArgumentException ex) {
+            // the client's message quotes the whole URL
+            warnUnreachable(webhook, event, "the HTTP client cannot send to this URL");
+            return;
+        }
         String failure = null;
         for (int attempt = 0; attempt <= RETRY_PAUSES.size(); attempt++) {
             if (attempt > 0) {
@@ -122,13 +142,17 @@ public final class WebhookAlerts implements AutoCloseable {
                 }
             }
             catch (IOException ex) {
-                failure = ex.toString();
+                failure = webhook.url().scrub(ex.toString());
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 return;
             }
         }
+        warnUnreachable(webhook, event, failure);
+    }
+
+    private void warnUnreachable(Webhook webhook, PortEvent event, String failure) {
         if (unreachable.add(webhook.url())) {
             warnings.accept("Webhook " + webhook.url() + " did not take the " + event.type() + " alert (" + failure
                     + "); further failures of this webhook are not logged until it answers again");

@@ -24,6 +24,8 @@ class WebhookAlertsTest {
 
     private static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");
 
+    private static final String TOKEN = "Zq8v-S3cr3tT0ken";
+
     private final List<String> warnings = new CopyOnWriteArrayList<>();
 
     @Test
@@ -78,7 +80,40 @@ class WebhookAlertsTest {
             alerts.send(event(PortEvent.Type.RECLAIMED)).get(30, TimeUnit.SECONDS);
             alerts.send(event(PortEvent.Type.NOT_LISTENING)).get(30, TimeUnit.SECONDS);
             assertThat(warnings).hasSize(1);
-            assertThat(warnings.get(0)).contains(dead.toString(), "did not take the FELL_BACK alert");
+            assertThat(warnings.get(0)).contains(new WebhookUrl(dead).redacted(), "did not take the FELL_BACK alert")
+                .doesNotContain("/hook");
+        }
+    }
+
+    @Test
+    void aFailingWebhookIsWarnedAboutWithoutItsToken() throws Exception {
+        try (RecordingReceiver receiver = new RecordingReceiver()) {
+            URI secret = URI.create(receiver.url() + "/1234/" + TOKEN + "?wait=true");
+            try (WebhookAlerts alerts = alerts(List.of(new WebhookAlerts.Webhook(secret, WebhookFormat.DISCORD)))) {
+                receiver.respondWith(500, 500, 500);
+                alerts.send(fellBack()).get(10, TimeUnit.SECONDS);
+            }
+            assertThat(receiver.bodies()).hasSize(3);
+            assertThat(warnings).singleElement()
+                .asString()
+                .contains("Webhook http://127.0.0.1:" + secret.getPort() + "/…#" + new WebhookUrl(secret).fingerprint(),
+                        "did not take the FELL_BACK alert (HTTP 500)")
+                .doesNotContain(TOKEN, "/hook", "wait=true");
+        }
+    }
+
+    @Test
+    void plainHttpToAnotherMachineIsWarnedAboutOnceAtCreation() {
+        // nothing is sent: the warning comes from the configuration alone
+        URI remote = URI.create("http://198.51.100.7/hooks/" + TOKEN);
+        URI loopback = URI.create("http://127.0.0.1:" + FreePorts.pick() + "/hooks/" + TOKEN);
+        try (WebhookAlerts alerts = alerts(List.of(new WebhookAlerts.Webhook(remote, WebhookFormat.SLACK),
+                new WebhookAlerts.Webhook(loopback, WebhookFormat.SLACK)))) {
+            assertThat(warnings).singleElement()
+                .asString()
+                .contains("Webhook http://198.51.100.7/…#" + new WebhookUrl(remote).fingerprint(), "plain http",
+                        "https://")
+                .doesNotContain(TOKEN);
         }
     }
 
