@@ -57,7 +57,8 @@ public record WebhookUrl(URI uri) {
      */
     public String fingerprint() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(uri.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                .digest(uri.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest).substring(0, FINGERPRINT_LENGTH);
         }
         catch (NoSuchAlgorithmException ex) {

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.ConfigurableEnvironment;
 
+import com.virtuoso.alerts.WebhookUrl;
 import com.virtuoso.config.ConfigOrigins;
 import com.virtuoso.config.WebServerEnvironment;
 import com.virtuoso.config.WebServerProperties;
@@ -20,6 +21,8 @@ import com.virtuoso.ports.PortTraps;
 
 /**
  * {@code ports show-config}: the effective web_server settings and where each one came from.
+ * Webhook URLs are shown {@link WebhookUrl#redacted() redacted}: the output is pasted into tickets
+ * and chats, and the token in a webhook URL lets anyone post to the channel.
  */
 @Command(name = "show-config", mixinStandardHelpOptions = true,
         description = { "Show the effective web_server settings, where each value came from (file and line, "
@@ -43,7 +46,7 @@ class ShowConfigCommand extends ConfiguredCommand implements Callable<Integer> {
      * @param configFile the file read, or {@code null}
      * @param settings every web_server setting
      * @param candidates the ports in the order the server tries them
-     * @param warnings traps, duplicates, deprecated variables
+     * @param warnings traps, duplicates, deprecated variables, webhooks over plain http
      */
     record Report(String configFile, List<Setting> settings, List<Integer> candidates, List<String> warnings) {
     }
@@ -71,13 +74,19 @@ class ShowConfigCommand extends ConfiguredCommand implements Callable<Integer> {
                 setting(environment, "alerts.webhooks", properties.getAlerts()
                     .getWebhooks()
                     .stream()
-                    .map((webhook) -> webhook.getFormat().name().toLowerCase(Locale.ROOT) + " " + webhook.getUrl())
+                    .map((webhook) -> webhook.getFormat().name().toLowerCase(Locale.ROOT) + " "
+                            + new WebhookUrl(webhook.getUrl()).redacted())
                     .toList(), null),
                 setting(environment, "alerts.dedup_window", duration(properties.getAlerts().getDedupWindow()), null),
                 setting(environment, "state_dir", properties.getStateDir(), null),
                 setting(environment, "history_limit", properties.getHistoryLimit(), null));
         List<String> warnings = new ArrayList<>(config.warnings());
         warnings.addAll(new PortTraps(PortTools.of(config).privileges()).warnings(config.candidates()));
+        properties.getAlerts()
+            .getWebhooks()
+            .stream()
+            .map((webhook) -> new WebhookUrl(webhook.getUrl()).cleartextWarning())
+            .forEach((warning) -> warning.ifPresent(warnings::add));
         Report report = new Report((config.file() != null) ? config.file().toString() : null, settings,
                 config.candidates().ports(), warnings);
         if (json) {

@@ -24,6 +24,9 @@ final class ConfigKeys {
             Map.entry("reclaim-release-fallback-after", "a duration such as 30s, 500ms or 2m"),
             Map.entry("monitor.interval", "a duration of 100ms or more, such as 10s"),
             Map.entry("alerts.webhooks", "a list of {url: https://..., format: discord|slack|generic}"),
+            Map.entry("alerts.webhooks.url",
+                    "the https:// URL the receiver gave (https://discord.com/api/webhooks/... for Discord)"),
+            Map.entry("alerts.webhooks.format", "one of discord, slack, generic"),
             Map.entry("alerts.dedup-window", "a duration such as 5m"),
             Map.entry("history-limit", "a whole number from 1 to 100000"),
             Map.entry("public-endpoints", "a list of actuator endpoint ids, such as [prometheus]"));
@@ -44,8 +47,16 @@ final class ConfigKeys {
         if (!canonicalKey.startsWith(PREFIX + ".")) {
             return null;
         }
-        String leaf = canonicalKey.substring(PREFIX.length() + 1).replaceAll("\\[.*$", "");
+        String leaf = canonicalKey.substring(PREFIX.length() + 1).replaceAll("\\[\\d+]", "");
         return ACCEPTED.get(leaf);
+    }
+
+    /**
+     * Whether the value of {@code canonicalKey} may hold a secret and so is never shown in full: any
+     * webhook value but its format, since a mistyped {@code url} key holds the URL, token and all.
+     */
+    static boolean secret(String canonicalKey) {
+        return canonicalKey.startsWith(PREFIX + ".alerts.webhooks[") && !canonicalKey.endsWith(".format");
     }
 
     /** The web_server keys there are, as the YAML writes them. */

@@ -2,6 +2,8 @@ package com.virtuoso.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
@@ -16,9 +18,17 @@ import org.springframework.validation.ObjectError;
 
 /**
  * Reads Spring Boot's binding failures as {@link ConfigProblem}s: which key, which value, from
- * where, and what to write instead.
+ * where, and what to write instead. The value of a {@link ConfigKeys#secret secret} key, a
+ * webhook URL, is shown as its scheme and host only, and a failure's own message, which may
+ * quote the value, is left out for it.
  */
 final class ConfigProblems {
+
+    /** A scheme, then the authority up to the path, query or fragment, without any user-info. */
+    private static final Pattern SCHEME_AND_HOST = Pattern
+        .compile("([A-Za-z][A-Za-z0-9+.-]*)://(?:[^/?#]*@)?([^/?#]*)");
+
+    private static final Pattern HOST = Pattern.compile("([A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+])(:\\d+)?");
 
     private ConfigProblems() {
     }
@@ -43,11 +53,13 @@ final class ConfigProblems {
         ConfigurationProperty property = failure.getProperty();
         if (property == null) {
             String key = failure.getName().toString();
-            return List.of(problem(key, "?", "unknown", String.valueOf(cause), fix(key)));
+            String reason = ConfigKeys.secret(key) ? "cannot be read" : String.valueOf(cause);
+            return List.of(problem(key, "?", "unknown", reason, fix(key)));
         }
         String key = property.getName().toString();
         String accepted = ConfigKeys.accepted(key);
-        String reason = (accepted != null) ? "is not " + accepted : "cannot be read: " + cause;
+        String reason = (accepted != null) ? "is not " + accepted
+                : ConfigKeys.secret(key) ? "cannot be read" : "cannot be read: " + cause;
         return List.of(problem(key, property.getValue(), ConfigOrigins.describe(property), reason, fix(key)));
     }
 
@@ -92,7 +104,24 @@ final class ConfigProblems {
     }
 
     private static ConfigProblem problem(String key, Object value, String origin, String reason, String fix) {
-        return new ConfigProblem(ConfigKeys.display(key), String.valueOf(value), origin, reason, fix);
+        String shown = ConfigKeys.secret(key) ? withoutSecret(String.valueOf(value)) : String.valueOf(value);
+        return new ConfigProblem(ConfigKeys.display(key), shown, origin, reason, fix);
+    }
+
+    /**
+     * {@code ftp://discord.com/…} for {@code ftp://discord.com/api/webhooks/1/token}: the scheme and
+     * host, which tell a wrong scheme or a wrong receiver apart, without user-info, path or query.
+     * Read as text, since an invalid value may not parse as a URI; whatever does not read as a
+     * scheme or a host is hidden too. Unlike the alerts' redacted form it has no fingerprint: the
+     * key's index already tells which webhook is meant.
+     */
+    private static String withoutSecret(String value) {
+        Matcher url = SCHEME_AND_HOST.matcher(value);
+        if (!url.lookingAt()) {
+            return "…";
+        }
+        String host = url.group(2);
+        return url.group(1) + "://" + (HOST.matcher(host).matches() ? host : "…") + "/…";
     }
 
 }

@@ -282,8 +282,9 @@ public class WebServerProperties implements Validator {
         List<Webhook> webhooks = properties.getAlerts().getWebhooks();
         for (int i = 0; i < webhooks.size(); i++) {
             URI url = webhooks.get(i).getUrl();
-            if (url == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
-                errors.rejectValue("alerts.webhooks[" + i + "].url", "url", "must be an http or https URL");
+            if (url == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
+                    || url.getHost() == null) {
+                errors.rejectValue("alerts.webhooks[" + i + "].url", "url", "must be an http or https URL with a host");
             }
         }
         Duration release = properties.getReclaimReleaseFallbackAfter();

@@ -98,6 +98,61 @@ class ReadOnlyCommandsTest {
     }
 
     @Test
+    void showConfigShowsWebhooksRedactedAndWarnsAboutPlainHttp() throws Exception {
+        String token = "Zq8v-S3cr3tT0ken";
+        Files.writeString(config, """
+                web_server:
+                  state_dir: "%s"
+                  alerts:
+                    webhooks:
+                      - url: "https://discord.com/api/webhooks/1234/%s"
+                        format: discord
+                      - url: "https://discord.com/api/webhooks/1234/%sx"
+                        format: discord
+                      - url: "http://198.51.100.7/hooks/%s"
+                      - url: "http://127.0.0.1:%d/hooks/%s"
+                """.formatted(directory.resolve("state"), token, token, token, primary, token));
+        CliRun text = CliRun.of("show-config", "--config", config.toString());
+        assertThat(text.exitCode()).isZero();
+        assertThat(text.out()).doesNotContain(token, "/api", "/hooks")
+            .containsPattern("discord https://discord\\.com/…#([0-9a-f]{4}), discord https://discord\\.com/…#(?!\\1)")
+            .contains("generic http://198.51.100.7/…#", "generic http://127.0.0.1:" + primary + "/…#")
+            .containsPattern("Warnings:\\R(  .*\\R)*  Webhook http://198\\.51\\.100\\.7/…#[0-9a-f]{4} uses plain http");
+        assertThat(text.out().split("uses plain http", -1)).hasSize(2);
+        CliRun json = CliRun.of("show-config", "--config", config.toString(), "--json");
+        assertThat(json.out()).doesNotContain(token, "/api", "/hooks");
+        JsonNode report = JsonMapper.shared().readTree(json.out());
+        JsonNode webhooks = null;
+        for (JsonNode setting : report.get("settings")) {
+            if (setting.get("key").asString().equals("alerts.webhooks")) {
+                webhooks = setting.get("value");
+            }
+        }
+        assertThat(webhooks).hasSize(4);
+        assertThat(webhooks.get(0).asString()).matches("discord https://discord\\.com/…#[0-9a-f]{4}");
+        assertThat(webhooks.get(2).asString()).matches("generic http://198\\.51\\.100\\.7/…#[0-9a-f]{4}");
+        assertThat(report.get("warnings").toString()).contains("Webhook http://198.51.100.7/…#");
+    }
+
+    @Test
+    void anInvalidWebhookUrlIsNotEchoed() throws IOException {
+        Files.writeString(config, """
+                web_server:
+                  alerts:
+                    webhooks:
+                      - url: "ftp://alerts:pa55@discord.com/api/webhooks/1234/Zq8v-S3cr3tT0ken"
+                      - url: "discord.com/api/webhooks/1234/Zq8v-S3cr3tT0ken"
+                """);
+        CliRun run = CliRun.of("show-config", "--config", config.toString());
+        assertThat(run.exitCode()).isEqualTo(78);
+        assertThat(run.err()).doesNotContain("Zq8v-S3cr3tT0ken", "/1234", "pa55")
+            .contains("web_server.alerts.webhooks[0].url = \"ftp://discord.com/…\" (" + config + ", line 4, column 14): "
+                    + "must be an http or https URL with a host")
+            .contains("web_server.alerts.webhooks[1].url = \"…\" (" + config + ", line 5, column 14)")
+            .contains("Set web_server.alerts.webhooks[0].url to the https:// URL the receiver gave");
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String command : List.of("show-config", "check", "find-available", "kill", "update-config", "auto-fix",
                 "list")) {

@@ -73,6 +73,21 @@ class InvalidConfigurationTest {
     }
 
     @Test
+    void anInvalidWebhookUrlIsNamedWithoutItsToken(CapturedOutput output) throws Exception {
+        Path config = directory.resolve("application.yaml");
+        Files.writeString(config, "web_server:\n  state_dir: " + directory + "\n  alerts: {webhooks: [{url: "
+                + "\"ftp://alerts:pa55@discord.com/api/webhooks/1234/Zq8v-S3cr3tT0ken?wait=true\"}]}\n");
+        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(VirtuosoApplication.class)
+            .run("--spring.config.location=" + config.toUri()));
+        assertThat(StartupExitCodes.of(failure)).isEqualTo(InvalidConfigurationException.EXIT_CODE);
+        assertThat(output).contains("web_server.alerts.webhooks[0].url = \"ftp://discord.com/…\" (" + config
+                + ", line 3, column ")
+            .contains("must be an http or https URL with a host")
+            .doesNotContain("Zq8v-S3cr3tT0ken", "/1234", "pa55", "wait=true");
+        assertThat(failure.getMessage()).doesNotContain("Zq8v-S3cr3tT0ken", "pa55");
+    }
+
+    @Test
     void malformedYamlNamesLineAndColumn(CapturedOutput output) throws Exception {
         Path config = directory.resolve("application.yaml");
         Files.writeString(config, "web_server:\n  port: 9000\n   host: [oops\n");
