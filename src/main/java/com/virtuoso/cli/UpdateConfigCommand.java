@@ -17,7 +17,8 @@ import com.virtuoso.config.PortSettingsFile;
         description = { "Set web_server.port (and with --fallback, web_server.fallback_ports) in the config file. "
                 + "Every other line, comment and blank line stays as it was; a missing key is added under "
                 + "web_server. The file is replaced atomically and the previous one kept as <file>.bak; a malformed "
-                + "file is refused untouched.", "Exit 0 when updated, 2 for an invalid port, 78 for a malformed file." })
+                + "file is refused untouched. A symbolic link stays a link (the file it points to is edited); "
+                + "mode, owner and group are kept.", "Exit 0 when updated, 2 for an invalid port, 78 for a malformed file." })
 class UpdateConfigCommand extends ConfiguredCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "PORT", description = "The new primary port, 1-65535.")

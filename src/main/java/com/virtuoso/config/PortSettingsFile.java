@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.List;
 import java.util.Map;
 
@@ -21,8 +25,19 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * (a malformed file is refused untouched), the result is checked after, the original is kept as
  * {@code <file>.bak}, and the new text replaces the file by an atomic rename under an OS file
  * lock, so that two updates at once leave one of them, never a mix.
+ * <p>
+ * The file keeps what it was. When the config path is a symbolic link (to a file that deployment
+ * tooling manages elsewhere, say), the file it points to is edited and the link stays a link; the
+ * lock file, the temporary file and the {@code .bak} are beside that real file, so that two
+ * updates through two different links still take the same lock, and the rename stays in one
+ * directory. The new file and the {@code .bak} get the old file's mode, group and owner: the
+ * rename would otherwise give them those of whoever ran the update, which can make a {@code 0600}
+ * secret world-readable or lock the server's user out of its own config.
  */
 public final class PortSettingsFile {
+
+    /** As many links as Linux follows before ELOOP. */
+    private static final int MAX_LINKS = 40;
 
     private final Path file;
 
@@ -33,7 +48,7 @@ public final class PortSettingsFile {
     /**
      * What the update did.
      *
-     * @param file the config file
+     * @param file the file edited: the config file, or the file it links to
      * @param backup the copy of the previous file, or {@code null} when there was none
      * @param oldPort the port before, or {@code null} when it was not set
      * @param newPort the port now
@@ -47,33 +62,89 @@ public final class PortSettingsFile {
      * @throws MalformedYamlException when the file is not YAML; it is left untouched
      */
     public Change update(int port, List<Integer> fallbacks) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        Path target = target();
+        Files.createDirectories(target.getParent());
+        Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = channel.lock()) {
-            boolean existed = Files.exists(file);
-            String before = existed ? Files.readString(file, StandardCharsets.UTF_8) : "";
+            boolean existed = Files.exists(target);
+            String before = existed ? Files.readString(target, StandardCharsets.UTF_8) : "";
             Integer oldPort = port(parse(before));
             String after = PortSettingsText.apply(before, port, fallbacks);
             Object written = parse(after);
             if (!Integer.valueOf(port).equals(port(written))) {
-                throw new IllegalStateException("Editing " + file + " did not set web_server.port to " + port
+                throw new IllegalStateException("Editing " + target + " did not set web_server.port to " + port
                         + "; the file was left as it was");
             }
-            Path backup = null;
-            if (existed) {
-                backup = file.resolveSibling(file.getFileName() + ".bak");
-                Files.copy(file, backup, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-            }
-            Path temporary = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+            // created readable by its owner only, until it has the old file's attributes
+            Path temporary = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
             try {
                 Files.writeString(temporary, after, StandardCharsets.UTF_8);
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Path backup = null;
+                if (existed) {
+                    keepAttributes(target, temporary);
+                    backup = target.resolveSibling(target.getFileName() + ".bak");
+                    Files.copy(target, backup, StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.COPY_ATTRIBUTES);
+                    keepAttributes(target, backup);
+                }
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return new Change(target, backup, oldPort, port);
             }
             finally {
                 Files.deleteIfExists(temporary);
             }
-            return new Change(file, backup, oldPort, port);
+        }
+    }
+
+    /**
+     * The file to edit: the config file itself, or, through any symbolic links, the file they
+     * point to, even when that does not exist yet (the update then creates it, and the link
+     * stays a link).
+     */
+    private Path target() throws IOException {
+        if (Files.exists(file)) {
+            return file.toRealPath();
+        }
+        Path target = file;
+        for (int links = 0; Files.isSymbolicLink(target); links++) {
+            if (links == MAX_LINKS) {
+                throw new FileSystemException(file.toString(), null, "Too many levels of symbolic links");
+            }
+            target = target.resolveSibling(Files.readSymbolicLink(target));
+        }
+        return target;
+    }
+
+    /**
+     * Gives {@code copy} the mode, group and owner of {@code original}: in that order, since
+     * after a change of owner only root could change the rest. An owner or group that cannot be
+     * kept (the update runs as another user, not root) stops the update before anything changed.
+     */
+    private static void keepAttributes(Path original, Path copy) throws IOException {
+        PosixFileAttributeView originalView = Files.getFileAttributeView(original, PosixFileAttributeView.class);
+        PosixFileAttributeView copyView = Files.getFileAttributeView(copy, PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (originalView == null || copyView == null) {
+            return; // not a POSIX file system: no mode or owner to keep
+        }
+        PosixFileAttributes wanted = originalView.readAttributes();
+        copyView.setPermissions(wanted.permissions());
+        PosixFileAttributes current = copyView.readAttributes();
+        try {
+            if (!current.group().equals(wanted.group())) {
+                copyView.setGroup(wanted.group());
+            }
+            if (!current.owner().equals(wanted.owner())) {
+                copyView.setOwner(wanted.owner());
+            }
+        }
+        catch (FileSystemException ex) {
+            FileSystemException failure = new FileSystemException(original.toString(), null, "Cannot keep its owner "
+                    + wanted.owner().getName() + " and group " + wanted.group().getName() + " (" + ex.getReason()
+                    + "): run the update as " + wanted.owner().getName() + " or root. The file was left as it was");
+            failure.initCause(ex);
+            throw failure;
         }
     }
 

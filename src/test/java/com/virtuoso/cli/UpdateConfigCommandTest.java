@@ -2,6 +2,7 @@ package com.virtuoso.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,23 @@ class UpdateConfigCommandTest {
         Path fresh = directory.resolve("config/application.yaml");
         assertThat(CliRun.of("update-config", "9001", "--config", fresh.toString()).exitCode()).isZero();
         assertThat(Files.readString(fresh)).isEqualTo("web_server:\n  port: 9001\n");
+    }
+
+    @Test
+    void aSymlinkedConfigStaysALinkAndKeepsItsMode() throws Exception {
+        Path real = Files.createDirectories(directory.resolve("deploy")).resolve("application.yaml");
+        Files.copy(SHIPPED, real);
+        Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rw-r-----"));
+        Path link = Files.createDirectories(directory.resolve("config")).resolve("application.yaml");
+        Files.createSymbolicLink(link, real);
+        String before = Files.readString(real);
+        CliRun run = CliRun.of("update-config", "9123", "--config", link.toString());
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("the previous file is " + real.toRealPath() + ".bak");
+        assertThat(link).isSymbolicLink();
+        String portLine = portLine(before);
+        assertThat(Files.readString(real)).isEqualTo(before.replace(portLine, portLine.replaceFirst("\\d+", "9123")));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(real))).isEqualTo("rw-r-----");
     }
 
     @Test

@@ -1,0 +1,100 @@
+package com.virtuoso.config;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * An update edits the file a symbolic link points to, and keeps the file's mode, owner and group,
+ * on the new file and on its {@code .bak}.
+ */
+class PortSettingsFileTest {
+
+    private static final String YAML = "web_server:\n  port: 9000  # the trading UI\n";
+
+    private static final int NOBODY = 65534;
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void aSymlinkStaysALinkAndTheFileItPointsToIsEdited() throws Exception {
+        Path real = Files.createDirectories(directory.resolve("deploy")).resolve("application.yaml");
+        Files.writeString(real, YAML);
+        Path link = Files.createDirectories(directory.resolve("config")).resolve("application.yaml");
+        Files.createSymbolicLink(link, Path.of("../deploy/application.yaml"));
+        PortSettingsFile.Change change = new PortSettingsFile(link).update(9100, null);
+        assertThat(link).isSymbolicLink();
+        assertThat(Files.readSymbolicLink(link)).isEqualTo(Path.of("../deploy/application.yaml"));
+        assertThat(real).hasContent("web_server:\n  port: 9100  # the trading UI\n");
+        assertThat(change.file()).isEqualTo(real.toRealPath());
+        assertThat(change.backup()).isEqualTo(real.toRealPath().resolveSibling("application.yaml.bak")).hasContent(YAML);
+        assertThat(real.resolveSibling("application.yaml.lock")).exists();
+        try (var besideTheLink = Files.list(link.getParent())) {
+            assertThat(besideTheLink).containsExactly(link);
+        }
+    }
+
+    @Test
+    void aLinkToAFileNotThereYetCreatesTheFileAndStaysALink() throws Exception {
+        Path real = directory.resolve("deploy/application.yaml");
+        Path link = directory.resolve("application.yaml");
+        Files.createSymbolicLink(link, real);
+        new PortSettingsFile(link).update(9100, null);
+        assertThat(link).isSymbolicLink();
+        assertThat(real).hasContent("web_server:\n  port: 9100\n");
+    }
+
+    @Test
+    void theModeIsKeptAndTheBackupIsNoMoreReadableThanTheFile() throws Exception {
+        Path group = write("group.yaml", "rw-r-----");
+        new PortSettingsFile(group).update(9100, null);
+        assertThat(mode(group)).isEqualTo("rw-r-----");
+        assertThat(mode(group.resolveSibling("group.yaml.bak"))).isEqualTo("rw-r-----");
+        Path secret = write("secret.yaml", "rw-------");
+        Path oldBackup = secret.resolveSibling("secret.yaml.bak");
+        Files.writeString(oldBackup, "stale");
+        Files.setPosixFilePermissions(oldBackup, PosixFilePermissions.fromString("rw-r--r--"));
+        new PortSettingsFile(secret).update(9100, null);
+        assertThat(mode(secret)).isEqualTo("rw-------");
+        assertThat(mode(oldBackup)).isEqualTo("rw-------");
+        assertThat(oldBackup).hasContent(YAML);
+    }
+
+    @Test
+    void theOwnerAndGroupAreKept() throws Exception {
+        assumeThat(Files.getAttribute(directory, "unix:uid")).as("changing a file's owner needs root").isEqualTo(0);
+        Path config = write("application.yaml", "rw-r-----");
+        Files.setAttribute(config, "unix:uid", NOBODY);
+        Files.setAttribute(config, "unix:gid", NOBODY);
+        Path link = Files.createSymbolicLink(directory.resolve("link.yaml"), config);
+        new PortSettingsFile(link).update(9100, null);
+        for (Path file : List.of(config, config.resolveSibling("application.yaml.bak"))) {
+            assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(NOBODY);
+            assertThat(Files.getAttribute(file, "unix:gid")).isEqualTo(NOBODY);
+            assertThat(mode(file)).isEqualTo("rw-r-----");
+        }
+        assertThat(Files.getAttribute(link, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(0);
+        assertThat(config).hasContent("web_server:\n  port: 9100  # the trading UI\n");
+    }
+
+    private Path write(String name, String mode) throws Exception {
+        Path file = directory.resolve(name);
+        Files.writeString(file, YAML);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+        return file;
+    }
+
+    private static String mode(Path file) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+    }
+
+}
