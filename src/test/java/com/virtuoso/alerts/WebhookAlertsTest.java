@@ -103,6 +103,19 @@ class WebhookAlertsTest {
     }
 
     @Test
+    void aUrlTheClientRefusesIsWarnedAboutWithoutItsToken() throws Exception {
+        // no host: the HTTP client refuses it, in a message that quotes the URL
+        try (WebhookAlerts alerts = alerts(List.of(new WebhookAlerts.Webhook(URI.create("https:/hooks/" + TOKEN),
+                WebhookFormat.GENERIC)))) {
+            alerts.send(fellBack()).get(10, TimeUnit.SECONDS);
+            assertThat(warnings).singleElement()
+                .asString()
+                .contains("did not take the FELL_BACK alert (the HTTP client cannot send to this URL)")
+                .doesNotContain(TOKEN, "/hooks");
+        }
+    }
+
+    @Test
     void plainHttpToAnotherMachineIsWarnedAboutOnceAtCreation() {
         // nothing is sent: the warning comes from the configuration alone
         URI remote = URI.create("http://198.51.100.7/hooks/" + TOKEN);

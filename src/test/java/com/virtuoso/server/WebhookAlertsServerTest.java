@@ -73,6 +73,8 @@ class WebhookAlertsServerTest {
             assertThat(server.port()).isEqualTo(ports.get(1));
             await().atMost(Duration.ofSeconds(30)).until(() -> output.toString().contains("did not take the FELL_BACK"));
             assertThat(output.toString().split("did not take the", -1)).hasSize(2);
+            assertThat(output.toString()).contains("Webhook http://127.0.0.1:" + ports.get(2) + "/…#")
+                .doesNotContain(ports.get(2) + "/dead");
         }
     }
 
