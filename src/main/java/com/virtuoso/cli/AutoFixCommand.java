@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import picocli.CommandLine.Command;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Option;
 
 import com.virtuoso.config.PortSettingsFile;
 import com.virtuoso.instances.InstanceRecord;
+import com.virtuoso.instances.InstanceRegistry;
 import com.virtuoso.ports.BindOutcome;
 import com.virtuoso.ports.ListenerShutdown;
 import com.virtuoso.ports.PortHolder;
@@ -26,10 +28,13 @@ import com.virtuoso.server.RunningJar;
  */
 @Command(name = "auto-fix", mixinStandardHelpOptions = true,
         description = { "Make the next start succeed on the configured port. When the port is held by a running "
-                + "Virtuoso server of yours (verified in the instance registry), stop it as 'kill' would. A foreign "
-                + "process is never stopped: the first free fallback port becomes web_server.port instead. "
+                + "Virtuoso server of this deployment (its registry record names the same config file, or both "
+                + "run on defaults in the same directory; PID and start time verified), stop it as 'kill' would, "
+                + "with the same refusals. Any other process, a Virtuoso of another deployment included, is never "
+                + "stopped: the first free fallback port becomes web_server.port instead. "
                 + "Asks on a terminal; --yes confirms, --dry-run only shows the plan.",
-                "Exit 0 when the next start will find its port free, 1 when not (or not confirmed)." })
+                "Exit 0 when the next start will find its port free, 1 when not (or not confirmed), 77 when "
+                        + "stopping was refused for safety, 78 when the state directory is not used." })
 class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
 
     @Mixin
@@ -44,8 +49,8 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
      *
      * @param port the configured port
      * @param holders who listens on it
-     * @param plan {@code nothing} (the port is free), {@code stop-virtuoso}, {@code move-port} or {@code none}
-     * (no safe fix)
+     * @param plan {@code nothing} (the port is free), {@code stop-virtuoso}, {@code refused} (it is ours,
+     * but a safety rule forbids stopping it), {@code move-port} or {@code none} (no safe fix)
      * @param newPort the port the config is moved to, for {@code move-port}
      * @param done whether the plan was carried out and the next start will find its port free
      * @param message what was done, or what to run
@@ -58,6 +63,7 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
         LoadedConfig loaded = loadConfig();
         printWarnings(loaded);
         PortTools tools = PortTools.of(loaded);
+        InstanceRegistry registry = tools.registry();
         int port = loaded.primaryPort();
         InetAddress host = loaded.host();
         PortProbe.Result result = tools.probe().check(host, port);
@@ -67,22 +73,37 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
         }
         List<PortHolder> holders = result.holders().holders();
         String user = System.getProperty("user.name");
-        Set<Long> ours = tools.registry().live().stream().map(InstanceRecord::pid).collect(Collectors.toSet());
-        boolean allOurServers = !holders.isEmpty()
-                && holders.stream().allMatch((holder) -> ours.contains(holder.pid()) && user.equals(holder.user()));
+        Map<Long, InstanceRecord> servers = registry.live()
+            .stream()
+            .collect(Collectors.toMap(InstanceRecord::pid, Function.identity()));
+        Deployment deployment = Deployment.of(loaded);
+        boolean allOurServers = !holders.isEmpty() && holders.stream().allMatch((holder) -> {
+            InstanceRecord server = servers.get(holder.pid());
+            return server != null && server.port() == port && deployment.includes(server)
+                    && user.equals(holder.user());
+        });
         if (allOurServers) {
-            return stopOurServers(tools, port, holders);
+            ListenerShutdown shutdown = tools.shutdown();
+            List<String> refusals = holders.stream()
+                .map((holder) -> shutdown.refusal(holder, false))
+                .flatMap(Optional::stream)
+                .toList();
+            if (!refusals.isEmpty()) {
+                return report(new Report(port, holders, "refused", null, false, "Port " + port + " is held by your "
+                        + "Virtuoso server " + pids(holders) + ", but it is not stopped: " + String.join("; ", refusals)
+                        + ". Nothing was sent."), KillCommand.REFUSED);
+            }
+            return stopOurServers(shutdown, port, holders);
         }
-        return movePort(tools, loaded, host, port, result);
+        return movePort(tools, loaded, host, port, result, servers);
     }
 
-    private int stopOurServers(PortTools tools, int port, List<PortHolder> holders) {
+    private int stopOurServers(ListenerShutdown shutdown, int port, List<PortHolder> holders) {
         String plan = "Port " + port + " is held by your Virtuoso server " + pids(holders) + ": stop it (SIGTERM).";
         if (!confirmation.granted("stop Virtuoso " + pids(holders), () -> showPlan(plan), err())) {
             return report(new Report(port, holders, "stop-virtuoso", null, false, plan
                     + (confirmation.dryRun ? " Dry run: nothing was sent." : " Nothing was stopped.")));
         }
-        ListenerShutdown shutdown = tools.shutdown();
         ListenerShutdown.Result stopped = shutdown.stop(port, holders, Duration.ofSeconds(timeoutSeconds), false);
         String message = stopped.free() ? "Stopped Virtuoso " + pids(holders) + "; port " + port + " is free now."
                 : "Port " + port + " is still held by " + pids(stopped.remaining()) + " after " + timeoutSeconds
@@ -90,8 +111,8 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
         return report(new Report(port, holders, "stop-virtuoso", null, stopped.free(), message));
     }
 
-    private int movePort(PortTools tools, LoadedConfig loaded, InetAddress host, int port, PortProbe.Result result)
-            throws IOException {
+    private int movePort(PortTools tools, LoadedConfig loaded, InetAddress host, int port, PortProbe.Result result,
+            Map<Long, InstanceRecord> servers) throws IOException {
         List<PortHolder> holders = result.holders().holders();
         String who;
         if (result.outcome() != BindOutcome.IN_USE) {
@@ -99,6 +120,12 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
         }
         else if (holders.isEmpty()) {
             who = "a process this user cannot see (" + result.holders().unknownReason() + ")";
+        }
+        else if (servers.containsKey(holders.get(0).pid())) {
+            InstanceRecord server = servers.get(holders.get(0).pid());
+            who = "PID " + pids(holders) + ", a Virtuoso server of another deployment (config "
+                    + ((server.configFile() != null) ? server.configFile() : "defaults in " + server.workingDirectory())
+                    + "), which will not be stopped";
         }
         else {
             who = "PID " + pids(holders) + " (" + holders.get(0).command()
@@ -136,6 +163,10 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
     }
 
     private int report(Report report) {
+        return report(report, report.done() ? 0 : 1);
+    }
+
+    private int report(Report report, int exitCode) {
         if (json) {
             printJson(report);
         }
@@ -143,7 +174,7 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
             out().println(report.message());
             out().flush();
         }
-        return report.done() ? 0 : 1;
+        return exitCode;
     }
 
     private static String pids(List<PortHolder> holders) {

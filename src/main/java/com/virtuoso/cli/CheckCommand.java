@@ -12,8 +12,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import com.virtuoso.instances.InstanceRecord;
+import com.virtuoso.instances.InstanceRegistry;
 import com.virtuoso.ports.BindOutcome;
 import com.virtuoso.ports.PortProbe;
+import com.virtuoso.state.StateDirectory;
 
 /**
  * {@code ports check PORT}: is the port free on the configured host, and if not, who listens on it.
@@ -60,8 +62,7 @@ class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
         InetAddress address = (host != null) ? InetAddress.getByName(host) : config.host();
         PortProbe.Result result = tools.probe().check(address, port);
         // the registry is read only when someone holds the port: a free port is answered sooner
-        Set<Long> virtuoso = result.holders().holders().isEmpty() ? Set.of()
-                : tools.registry().live().stream().map(InstanceRecord::pid).collect(Collectors.toSet());
+        Set<Long> virtuoso = result.holders().holders().isEmpty() ? Set.of() : registeredServers(tools);
         List<Holder> holders = result.holders()
             .holders()
             .stream()
@@ -77,6 +78,21 @@ class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
             printText(report);
         }
         return report.free() ? 0 : 1;
+    }
+
+    /** The PIDs of the live registered servers; none, with a warning, when the state directory is not used. */
+    private Set<Long> registeredServers(PortTools tools) {
+        StateDirectory stateDirectory = tools.openStateDirectory();
+        if (!stateDirectory.isUsable()) {
+            err().println("warning: " + stateDirectory.refusal().orElseThrow()
+                    + ". Holders are not checked against the instance registry.");
+            err().flush();
+            return Set.of();
+        }
+        return new InstanceRegistry(stateDirectory).live()
+            .stream()
+            .map(InstanceRecord::pid)
+            .collect(Collectors.toSet());
     }
 
     private void printText(Report report) {

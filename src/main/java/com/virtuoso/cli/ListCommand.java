@@ -18,7 +18,9 @@ import com.virtuoso.instances.InstanceRegistry;
 @Command(name = "list", aliases = "list-virtuoso", mixinStandardHelpOptions = true,
         description = { "List the running Virtuoso servers registered in web_server.state_dir, each verified: the "
                 + "process runs with the same start time and still listens on its port. Stale entries (dead "
-                + "process, reused PID) are removed and reported.", "Exit 0." })
+                + "process, reused PID, a file not named after its PID) are removed and reported.",
+                "Exit 0, or 78 when the state directory is not used (a symbolic link, another user's, or writable "
+                        + "by group or others)." })
 class ListCommand extends ConfiguredCommand implements Callable<Integer> {
 
     /**
@@ -50,15 +52,15 @@ class ListCommand extends ConfiguredCommand implements Callable<Integer> {
         LoadedConfig config = loadConfig();
         printWarnings(config);
         PortTools tools = PortTools.of(config);
+        InstanceRegistry registry = tools.registry();
         List<Instance> instances = new ArrayList<>();
         List<Removed> removed = new ArrayList<>();
         Instant now = Instant.now();
-        for (InstanceRecord record : tools.registry().all()) {
-            if (!InstanceRegistry.isAlive(record)) {
-                String reason = ProcessHandle.of(record.pid()).isPresent()
-                        ? "PID reused by another process" : "process no longer running";
-                tools.registry().remove(record.pid());
-                removed.add(new Removed(record.pid(), record.port(), reason));
+        for (InstanceRegistry.Entry entry : registry.all()) {
+            InstanceRecord record = entry.instance();
+            if (!entry.isLive()) {
+                registry.remove(entry);
+                removed.add(new Removed(record.pid(), record.port(), staleReason(entry)));
                 continue;
             }
             boolean listening = tools.holders().lookup(record.port()).heldBy(record.pid());
@@ -91,6 +93,14 @@ class ListCommand extends ConfiguredCommand implements Callable<Integer> {
         for (Removed entry : removed) {
             out().println("Removed stale entry: PID " + entry.pid() + " (port " + entry.port() + "): " + entry.reason());
         }
+    }
+
+    private static String staleReason(InstanceRegistry.Entry entry) {
+        if (!entry.namedAfterItsPid()) {
+            return "file " + entry.file().getFileName() + " does not match the PID it names";
+        }
+        return ProcessHandle.of(entry.instance().pid()).isPresent() ? "PID reused by another process"
+                : "process no longer running";
     }
 
     private static String uptime(long seconds) {

@@ -8,6 +8,8 @@ import com.virtuoso.ports.ListenerShutdown;
 import com.virtuoso.ports.PortHolderLookup;
 import com.virtuoso.ports.PortPrivileges;
 import com.virtuoso.ports.PortProbe;
+import com.virtuoso.state.StateDirectory;
+import com.virtuoso.state.StateDirectoryRefusedException;
 
 /**
  * The port core as the commands use it, built once per command from the configuration.
@@ -15,20 +17,33 @@ import com.virtuoso.ports.PortProbe;
  * @param privileges what this process may bind
  * @param holders the holder lookup
  * @param probe binds a port to see whether it is free
- * @param registry the instance registry of the configured state directory
+ * @param stateDirectory the configured state directory, opened only by the commands that read it
  */
-record PortTools(PortPrivileges privileges, PortHolderLookup holders, PortProbe probe, InstanceRegistry registry) {
+record PortTools(PortPrivileges privileges, PortHolderLookup holders, PortProbe probe, Path stateDirectory) {
 
     /** Stops listeners on behalf of the user running this command. */
     ListenerShutdown shutdown() {
         return new ListenerShutdown(holders, System.getProperty("user.name"));
     }
 
+    /** Opens the state directory (see {@link StateDirectory#open}); a command does so once. */
+    StateDirectory openStateDirectory() {
+        return StateDirectory.open(stateDirectory);
+    }
+
+    /**
+     * The instance registry, for a command that cannot do without it.
+     * @throws StateDirectoryRefusedException when the state directory is refused
+     */
+    InstanceRegistry registry() {
+        return new InstanceRegistry(openStateDirectory().requireUsable());
+    }
+
     static PortTools of(LoadedConfig config) {
         PortPrivileges privileges = PortPrivileges.detect();
         PortHolderLookup holders = new PortHolderLookup();
         return new PortTools(privileges, holders, new PortProbe(new BindFailureClassifier(privileges), holders),
-                new InstanceRegistry(Path.of(config.properties().getStateDir())));
+                Path.of(config.properties().getStateDir()));
     }
 
 }

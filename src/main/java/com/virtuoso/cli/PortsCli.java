@@ -7,12 +7,14 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 
 import com.virtuoso.config.InvalidConfigurationException;
 import com.virtuoso.config.MalformedYamlException;
+import com.virtuoso.state.StateDirectoryRefusedException;
 
 /**
  * {@code java -jar target/virtuoso.jar ports ...}: the port manager, without starting the server.
  * <p>
  * Exit codes: 0 success or "yes", 1 the negative answer (the port is in use, no free port found),
- * 2 usage error, 70 unexpected failure, 78 invalid configuration.
+ * 2 usage error, 70 unexpected failure, 78 invalid configuration (or a state directory that is not
+ * used, for the commands that need it).
  */
 public final class PortsCli {
 
@@ -47,6 +49,10 @@ public final class PortsCli {
             }
             else if (failure instanceof LoadedConfig.MissingConfigFileException missing) {
                 err.println(missing.getMessage());
+                exitCode = InvalidConfigurationException.EXIT_CODE;
+            }
+            else if (failure instanceof StateDirectoryRefusedException refused) {
+                err.println(refused.getMessage());
                 exitCode = InvalidConfigurationException.EXIT_CODE;
             }
             else {

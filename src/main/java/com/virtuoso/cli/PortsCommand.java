@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
                 ListCommand.class },
         footer = { "", "Exit codes: 0 yes/success, 1 no (port in use, none free), 2 usage error, 70 unexpected failure, "
                 + "77 refused for safety, "
-                + "78 invalid configuration." })
+                + "78 invalid configuration or unusable state directory." })
 class PortsCommand {
 
 }

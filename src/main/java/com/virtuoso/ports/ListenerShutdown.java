@@ -11,7 +11,8 @@ import java.util.concurrent.locks.LockSupport;
  * only LISTEN sockets' owners (never a client merely connected to the port); never PID 1, this
  * process or its ancestors; another user's process only when forced; SIGTERM first and SIGKILL
  * only when forced; identity (PID, start time, still holding the port) checked again right
- * before each signal; success only when the port is verified free.
+ * before each signal; success only when the port is verified free. A process whose start time
+ * cannot be read is never signalled: without it, a process that reused the PID looks the same.
  */
 public final class ListenerShutdown {
 
@@ -52,6 +53,10 @@ public final class ListenerShutdown {
                 return Optional.of("PID " + holder.pid() + " is an ancestor of this command (" + holder.command() + ")");
             }
         }
+        if (holder.startTime() == null) {
+            return Optional.of("the start time of PID " + holder.pid() + " cannot be read, so it cannot be told from a "
+                    + "process that reused its PID; nothing is sent to it");
+        }
         if (!force && !user.equals(holder.user())) {
             return Optional.of("PID " + holder.pid() + " belongs to " + holder.user() + ", not to " + user
                     + "; pass --force to stop another user's process");
@@ -81,14 +86,16 @@ public final class ListenerShutdown {
         return new Result(remaining.isEmpty(), remaining, killed);
     }
 
-    /** The process of {@code holder}, if it is still the same process and still listens on the port. */
+    /**
+     * The process of {@code holder}, if it is still the same process (same start time, which
+     * must be known) and still listens on the port.
+     */
     private Optional<ProcessHandle> stillHolding(int port, PortHolder holder) {
-        if (!holderLookup.lookup(port).heldBy(holder.pid())) {
+        if (holder.startTime() == null || !holderLookup.lookup(port).heldBy(holder.pid())) {
             return Optional.empty();
         }
         return ProcessHandle.of(holder.pid())
-            .filter((process) -> holder.startTime() == null
-                    || process.info().startInstant().map(holder.startTime()::equals).orElse(false));
+            .filter((process) -> process.info().startInstant().map(holder.startTime()::equals).orElse(false));
     }
 
     /** Waits for the port, not the PIDs: a process that is not our child is slow to report its exit. */

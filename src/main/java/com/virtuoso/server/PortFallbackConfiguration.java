@@ -2,7 +2,6 @@ package com.virtuoso.server;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 
@@ -31,6 +30,7 @@ import com.virtuoso.ports.PortPrivileges;
 import com.virtuoso.ports.PortProbe;
 import com.virtuoso.ports.PortSelector;
 import com.virtuoso.ports.PortTraps;
+import com.virtuoso.state.StateDirectory;
 
 /**
  * Wires the port core into Tomcat and Actuator.
@@ -68,13 +68,13 @@ public class PortFallbackConfiguration {
 
     @Bean
     StartupPorts startupPorts(WebServerProperties properties, ServerProperties server, PortPrivileges privileges,
-            PortSelector selector, WebhookAlerts alerts) throws UnknownHostException {
+            PortSelector selector, WebhookAlerts alerts, StateDirectory stateDirectory) throws UnknownHostException {
         // server.port and server.address carry web_server.port and host unless Spring's own keys override them
         InetAddress host = (server.getAddress() != null) ? server.getAddress() : InetAddress.getByName(properties.getHost());
         int primary = (server.getPort() != null) ? server.getPort() : properties.getPort();
         PortCandidates candidates = new PortCandidates(primary, properties.getFallbackPorts(), properties.isAutoFallback());
         new PortTraps(privileges).warnings(candidates).forEach(logger::warn);
-        ConflictHistory history = new ConflictHistory(Path.of(properties.getStateDir()), properties.getHistoryLimit());
+        ConflictHistory history = new ConflictHistory(stateDirectory, properties.getHistoryLimit());
         return new StartupPorts(host, candidates, properties.getAdditionalPorts(), selector, history, alerts,
                 Clock.systemUTC());
     }
@@ -96,9 +96,9 @@ public class PortFallbackConfiguration {
     }
 
     @Bean
-    RunningInstance runningInstance(StartupPorts ports, WebServerProperties properties, Environment environment,
+    RunningInstance runningInstance(StartupPorts ports, StateDirectory stateDirectory, Environment environment,
             ObjectProvider<BuildProperties> build) {
-        InstanceRegistry registry = new InstanceRegistry(Path.of(properties.getStateDir()));
+        InstanceRegistry registry = new InstanceRegistry(stateDirectory);
         String version = build.stream().map(BuildProperties::getVersion).findFirst().orElse("unknown");
         return new RunningInstance(ports, registry, version, ConfigFile.of(environment));
     }

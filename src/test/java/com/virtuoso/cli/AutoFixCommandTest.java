@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.virtuoso.instances.InstanceRecord;
 import com.virtuoso.instances.InstanceRegistry;
+import com.virtuoso.state.StateDirectory;
 import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.ListenerProcess;
 
@@ -65,7 +66,7 @@ class AutoFixCommandTest {
         String before = Files.readString(config);
         try (ListenerProcess server = ListenerProcess.start("127.0.0.1", ports.get(0))) {
             Instant started = ProcessHandle.of(server.pid()).orElseThrow().info().startInstant().orElseThrow();
-            new InstanceRegistry(directory.resolve("state")).register(new InstanceRecord(server.pid(), started,
+            new InstanceRegistry(StateDirectory.open(directory.resolve("state"))).register(new InstanceRecord(server.pid(), started,
                     "127.0.0.1", ports.get(0), ports.get(0), "test", directory.toString(), config.toString()));
             CliRun run = CliRun.of("auto-fix", "--yes", "--config", config.toString());
             assertThat(run.exitCode()).isZero();

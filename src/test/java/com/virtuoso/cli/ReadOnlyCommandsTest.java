@@ -18,6 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import com.virtuoso.instances.InstanceRecord;
 import com.virtuoso.instances.InstanceRegistry;
+import com.virtuoso.state.StateDirectory;
 import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.ListenerProcess;
 
@@ -191,7 +192,7 @@ class ReadOnlyCommandsTest {
     void checkOnIpv6AndTellsAVirtuosoInstance() throws Exception {
         try (ListenerProcess holder = ListenerProcess.start("::1", primary)) {
             Instant started = ProcessHandle.of(holder.pid()).orElseThrow().info().startInstant().orElseThrow();
-            new InstanceRegistry(directory.resolve("state")).register(
+            new InstanceRegistry(StateDirectory.open(directory.resolve("state"))).register(
                     new InstanceRecord(holder.pid(), started, "::1", primary, primary, "test", "/", null));
             CliRun run = CliRun.of("check", Integer.toString(primary), "--host", "::1", "--config", config.toString());
             assertThat(run.exitCode()).isOne();
@@ -225,7 +226,7 @@ class ReadOnlyCommandsTest {
 
     @Test
     void listShowsLiveServersAndRemovesStaleEntries() throws Exception {
-        InstanceRegistry registry = new InstanceRegistry(directory.resolve("state"));
+        InstanceRegistry registry = new InstanceRegistry(StateDirectory.open(directory.resolve("state")));
         ProcessHandle self = ProcessHandle.current();
         Instant started = self.info().startInstant().orElseThrow();
         Process finished = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -242,7 +243,7 @@ class ReadOnlyCommandsTest {
             assertThat(run.exitCode()).isZero();
             assertThat(run.out()).containsPattern(self.pid() + "\\s+127.0.0.1\\s+" + primary)
                 .contains("Removed stale entry: PID " + finished.pid() + " (port 1): process no longer running");
-            assertThat(registry.all()).extracting(InstanceRecord::pid).containsExactly(self.pid());
+            assertThat(registry.all()).extracting((entry) -> entry.instance().pid()).containsExactly(self.pid());
         }
         registry.register(new InstanceRecord(self.pid(), started.minusSeconds(60), "127.0.0.1", primary, primary,
                 "test", "/", null));

@@ -16,6 +16,7 @@ import com.virtuoso.ports.BindOutcome;
 import com.virtuoso.ports.ConflictResult;
 import com.virtuoso.ports.PortAttempt;
 import com.virtuoso.ports.PortHolder;
+import com.virtuoso.state.StateDirectory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +27,7 @@ class ConflictHistoryTest {
 
     @Test
     void newestFirstWithEveryField() throws Exception {
-        ConflictHistory history = new ConflictHistory(state, 100);
+        ConflictHistory history = new ConflictHistory(StateDirectory.open(state), 100);
         history.append(record(1, ConflictResult.FELL_BACK));
         history.append(record(2, ConflictResult.EXHAUSTED));
         List<ConflictRecord> records = history.newestFirst();
@@ -38,7 +39,7 @@ class ConflictHistoryTest {
 
     @Test
     void keepsOnlyTheNewestEntriesUpToTheLimit() throws Exception {
-        ConflictHistory history = new ConflictHistory(state, 3);
+        ConflictHistory history = new ConflictHistory(StateDirectory.open(state), 3);
         for (int pid = 1; pid <= 5; pid++) {
             history.append(record(pid, ConflictResult.FELL_BACK));
         }
@@ -48,7 +49,7 @@ class ConflictHistoryTest {
 
     @Test
     void aTornLastLineIsSkippedAndTheNextAppendStillWorks() throws Exception {
-        ConflictHistory history = new ConflictHistory(state, 100);
+        ConflictHistory history = new ConflictHistory(StateDirectory.open(state), 100);
         history.append(record(1, ConflictResult.FELL_BACK));
         Files.writeString(history.file(), "{\"at\":\"2026-11-26T10:00:00Z\",\"pid\":99,\"prim", StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND);
@@ -59,7 +60,7 @@ class ConflictHistoryTest {
 
     @Test
     void noFileMeansNoHistory() {
-        assertThat(new ConflictHistory(state.resolve("never-written"), 100).newestFirst()).isEmpty();
+        assertThat(new ConflictHistory(StateDirectory.open(state.resolve("never-written")), 100).newestFirst()).isEmpty();
     }
 
     @Test
@@ -79,7 +80,7 @@ class ConflictHistoryTest {
             assertThat(writer.waitFor(120, TimeUnit.SECONDS)).isTrue();
             assertThat(writer.exitValue()).isZero();
         }
-        List<ConflictRecord> records = new ConflictHistory(state, 1000).newestFirst();
+        List<ConflictRecord> records = new ConflictHistory(StateDirectory.open(state), 1000).newestFirst();
         assertThat(records).hasSize(processes * appendsEach);
         assertThat(Files.readAllLines(state.resolve(ConflictHistory.FILE_NAME))).hasSize(processes * appendsEach);
     }
@@ -96,7 +97,7 @@ class ConflictHistoryTest {
     public static final class ConcurrentAppender {
 
         public static void main(String[] args) throws Exception {
-            ConflictHistory history = new ConflictHistory(Path.of(args[0]), 1000);
+            ConflictHistory history = new ConflictHistory(StateDirectory.open(Path.of(args[0])), 1000);
             long pid = ProcessHandle.current().pid();
             for (int i = 0; i < Integer.parseInt(args[1]); i++) {
                 history.append(record(pid, ConflictResult.FELL_BACK));

@@ -30,6 +30,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 import com.virtuoso.history.ConflictHistory;
+import com.virtuoso.state.StateDirectory;
 import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.InProcessServer;
 import com.virtuoso.testing.ListenerProcess;
@@ -188,7 +189,7 @@ class PortFallbackServerTest {
                 .contains("ports find-available " + ports.get(0))
                 .contains("Set web_server.port in config/application.yaml to a free port")
                 .doesNotContain("Application run failed");
-            assertThat(new ConflictHistory(state, 100).newestFirst().get(0).result().name()).isEqualTo("EXHAUSTED");
+            assertThat(new ConflictHistory(StateDirectory.open(state), 100).newestFirst().get(0).result().name()).isEqualTo("EXHAUSTED");
         }
     }
 
@@ -201,7 +202,7 @@ class PortFallbackServerTest {
             assertThat(StartupExitCodes.of(failure)).isEqualTo(75);
             assertThat(output).contains("web_server.auto_fallback is false (strict mode). Tried: [" + ports.get(0) + "]")
                 .doesNotContain("trying " + ports.get(1));
-            assertThat(new ConflictHistory(state, 100).newestFirst().get(0).result().name())
+            assertThat(new ConflictHistory(StateDirectory.open(state), 100).newestFirst().get(0).result().name())
                 .isEqualTo("CONFLICT_STRICT");
         }
     }
