@@ -95,7 +95,7 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
             }
             return stopOurServers(shutdown, port, holders);
         }
-        return movePort(tools, loaded, host, port, result, servers);
+        return movePort(tools, loaded, host, port, result, servers, deployment);
     }
 
     private int stopOurServers(ListenerShutdown shutdown, int port, List<PortHolder> holders) {
@@ -112,7 +112,7 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
     }
 
     private int movePort(PortTools tools, LoadedConfig loaded, InetAddress host, int port, PortProbe.Result result,
-            Map<Long, InstanceRecord> servers) throws IOException {
+            Map<Long, InstanceRecord> servers, Deployment deployment) throws IOException {
         List<PortHolder> holders = result.holders().holders();
         String who;
         if (result.outcome() != BindOutcome.IN_USE) {
@@ -123,9 +123,11 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
         }
         else if (servers.containsKey(holders.get(0).pid())) {
             InstanceRecord server = servers.get(holders.get(0).pid());
-            who = "PID " + pids(holders) + ", a Virtuoso server of another deployment (config "
-                    + ((server.configFile() != null) ? server.configFile() : "defaults in " + server.workingDirectory())
-                    + "), which will not be stopped";
+            who = "PID " + pids(holders) + ", " + (deployment.includes(server)
+                    ? "your Virtuoso server registered on port " + server.port() + ", not " + port
+                    : "a Virtuoso server of another deployment (config " + ((server.configFile() != null)
+                            ? server.configFile() : "defaults in " + server.workingDirectory()) + ")")
+                    + ", which will not be stopped";
         }
         else {
             who = "PID " + pids(holders) + " (" + holders.get(0).command()

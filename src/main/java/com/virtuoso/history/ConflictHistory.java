@@ -97,13 +97,11 @@ public final class ConflictHistory {
         try {
             lines = stateDirectory.readString(file).lines().toList();
         }
-        catch (NoSuchFileException ex) {
+        catch (NoSuchFileException | StateDirectory.LinkNotFollowedException ex) {
+            // none yet; or a link, which is not ours: never followed, and replaced by the next append
             return new ArrayList<>();
         }
         catch (IOException ex) {
-            if (Files.isSymbolicLink(file)) {
-                return new ArrayList<>(); // not ours: never followed, and replaced by the next append
-            }
             throw new UncheckedIOException("Cannot read the conflict history " + file, ex);
         }
         List<ConflictRecord> records = new ArrayList<>(lines.size());

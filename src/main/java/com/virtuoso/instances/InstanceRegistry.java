@@ -3,7 +3,6 @@ package com.virtuoso.instances;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -119,10 +118,7 @@ public final class InstanceRegistry {
                 catch (JacksonException | NoSuchFileException ex) {
                     // half-written by a crashed writer, or removed while listing: not a live server
                 }
-                catch (FileSystemException ex) {
-                    if (!Files.isSymbolicLink(file)) {
-                        throw ex;
-                    }
+                catch (StateDirectory.LinkNotFollowedException ex) {
                     // a link is nobody's record: its target is not read
                 }
             }

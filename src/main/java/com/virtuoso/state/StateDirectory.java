@@ -159,18 +159,37 @@ public final class StateDirectory {
     }
 
     /**
-     * The content of {@code file}, read without following a symbolic link: a link there fails
-     * with a {@link FileSystemException} instead of reading its target.
+     * The content of {@code file}, read without following a symbolic link.
+     * @throws LinkNotFollowedException when {@code file} is a symbolic link: its target is not read
      */
     public String readString(Path file) throws IOException {
         try (InputStream input = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             return new String(input.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        catch (IOException ex) {
+            if (Files.isSymbolicLink(file)) {
+                throw new LinkNotFollowedException(file, ex);
+            }
+            throw ex;
         }
     }
 
     @Override
     public String toString() {
         return path + ((refusal != null) ? " (refused)" : "");
+    }
+
+    /**
+     * A file in the state directory is a symbolic link, which is not followed: someone put it
+     * there, and what it points to is not a record of ours.
+     */
+    public static final class LinkNotFollowedException extends FileSystemException {
+
+        LinkNotFollowedException(Path file, IOException cause) {
+            super(file.toString(), null, "a symbolic link, not followed");
+            initCause(cause);
+        }
+
     }
 
     private static void createIfMissing(Path path) throws IOException {

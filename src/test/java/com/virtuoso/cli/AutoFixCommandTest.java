@@ -76,6 +76,44 @@ class AutoFixCommandTest {
         }
     }
 
+    @Test
+    void aVirtuosoOfAnotherDeploymentIsLeftAloneTheConfigMovesInstead() throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        Path config = config(ports);
+        Path otherConfig = Files.writeString(directory.resolve("other.yaml"), "web_server:\n");
+        String before = Files.readString(config);
+        try (ListenerProcess server = ListenerProcess.start("127.0.0.1", ports.get(0))) {
+            Instant started = ProcessHandle.of(server.pid()).orElseThrow().info().startInstant().orElseThrow();
+            new InstanceRegistry(StateDirectory.open(directory.resolve("state"))).register(new InstanceRecord(
+                    server.pid(), started, "127.0.0.1", ports.get(0), ports.get(0), "test", directory.toString(),
+                    otherConfig.toString()));
+            CliRun run = CliRun.of("auto-fix", "--yes", "--config", config.toString());
+            assertThat(run.exitCode()).isZero();
+            assertThat(run.out()).contains("a Virtuoso server of another deployment (config " + otherConfig + ")")
+                .contains("The next start will use " + ports.get(1));
+            assertThat(server.isAlive()).isTrue();
+            assertThat(Files.readString(config))
+                .isEqualTo(before.replace("port: " + ports.get(0), "port: " + ports.get(1)));
+        }
+    }
+
+    @Test
+    void ourServerRegisteredOnAnotherPortIsNotStoppedForThisOne() throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        Path config = config(ports);
+        try (ListenerProcess server = ListenerProcess.start("127.0.0.1", ports.get(0))) {
+            Instant started = ProcessHandle.of(server.pid()).orElseThrow().info().startInstant().orElseThrow();
+            new InstanceRegistry(StateDirectory.open(directory.resolve("state"))).register(new InstanceRecord(
+                    server.pid(), started, "127.0.0.1", ports.get(1), ports.get(1), "test", directory.toString(),
+                    config.toString()));
+            CliRun run = CliRun.of("auto-fix", "--dry-run", "--config", config.toString());
+            assertThat(run.exitCode()).isOne();
+            assertThat(run.out()).contains("your Virtuoso server registered on port " + ports.get(1))
+                .contains("will not be stopped");
+            assertThat(server.isAlive()).isTrue();
+        }
+    }
+
     private Path config(List<Integer> ports) throws Exception {
         Path config = directory.resolve("application.yaml");
         Files.writeString(config, "web_server:\n  host: \"127.0.0.1\"\n  port: " + ports.get(0) + "\n  fallback_ports: ["

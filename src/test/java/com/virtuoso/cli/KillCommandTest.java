@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,6 +118,22 @@ class KillCommandTest {
             .contains("belongs to bob").contains("--force");
         assertThat(shutdown.refusal(new PortHolder(999_999, "bob", now, "nc -l"), true)).isEmpty();
         assertThat(shutdown.refusal(new PortHolder(999_999, "alice", now, "nc -l"), false)).isEmpty();
+    }
+
+    @Test
+    void aProcessWhoseStartTimeCannotBeReadIsNeverSignalled() throws Exception {
+        ListenerShutdown shutdown = new ListenerShutdown(new PortHolderLookup(), System.getProperty("user.name"));
+        try (ListenerProcess listener = ListenerProcess.start("127.0.0.1", port)) {
+            PortHolder unknownStart = new PortHolder(listener.pid(), System.getProperty("user.name"), null, "java");
+            assertThat(shutdown.refusal(unknownStart, true)).get()
+                .asString()
+                .contains("start time of PID " + listener.pid() + " cannot be read")
+                .contains("nothing is sent");
+            ListenerShutdown.Result result = shutdown.stop(port, List.of(unknownStart), Duration.ofMillis(200), true);
+            assertThat(result.free()).isFalse();
+            assertThat(result.killed()).isEmpty();
+            assertThat(listener.isAlive()).isTrue();
+        }
     }
 
     @Test

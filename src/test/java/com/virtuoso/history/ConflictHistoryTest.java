@@ -2,15 +2,19 @@ package com.virtuoso.history;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
 
 import com.virtuoso.ports.BindOutcome;
 import com.virtuoso.ports.ConflictResult;
@@ -64,6 +68,42 @@ class ConflictHistoryTest {
     }
 
     @Test
+    void theHistoryAndItsLockArePrivate() throws Exception {
+        ConflictHistory history = new ConflictHistory(StateDirectory.open(state), 100);
+        history.append(record(1, ConflictResult.FELL_BACK));
+        assertThat(mode(history.file())).isEqualTo("rw-------");
+        assertThat(mode(state.resolve("port-history.lock"))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void aLinkPlantedAsTheHistoryIsNotFollowed() throws Exception {
+        Path elsewhere = Files.createDirectory(state.resolve("elsewhere"));
+        Path target = Files.writeString(elsewhere.resolve("target.jsonl"),
+                JsonMapper.shared().writeValueAsString(record(1, ConflictResult.FELL_BACK)) + "\n");
+        String planted = Files.readString(target);
+        Path stateDirectory = Files.createDirectory(state.resolve("state"));
+        Files.createSymbolicLink(stateDirectory.resolve(ConflictHistory.FILE_NAME), target);
+        ConflictHistory history = new ConflictHistory(StateDirectory.open(stateDirectory), 100);
+        assertThat(history.newestFirst()).isEmpty();
+        history.append(record(2, ConflictResult.EXHAUSTED));
+        assertThat(Files.readString(target)).isEqualTo(planted);
+        assertThat(Files.isSymbolicLink(history.file())).isFalse();
+        assertThat(history.newestFirst()).extracting(ConflictRecord::pid).containsExactly(2L);
+    }
+
+    @Test
+    void onARefusedDirectoryNothingIsRecordedAndNothingRead() throws Exception {
+        Path open = Files.createDirectory(state.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        ConflictHistory history = new ConflictHistory(StateDirectory.open(open), 100);
+        history.append(record(1, ConflictResult.FELL_BACK));
+        assertThat(history.newestFirst()).isEmpty();
+        try (Stream<Path> files = Files.list(open)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
     void processesAppendingAtOnceLoseNothing() throws Exception {
         int processes = 4;
         int appendsEach = 25;
@@ -83,6 +123,10 @@ class ConflictHistoryTest {
         List<ConflictRecord> records = new ConflictHistory(StateDirectory.open(state), 1000).newestFirst();
         assertThat(records).hasSize(processes * appendsEach);
         assertThat(Files.readAllLines(state.resolve(ConflictHistory.FILE_NAME))).hasSize(processes * appendsEach);
+    }
+
+    private static String mode(Path file) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
     }
 
     static ConflictRecord record(long pid, ConflictResult result) {

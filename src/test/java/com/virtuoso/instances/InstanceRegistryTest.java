@@ -1,13 +1,16 @@
 package com.virtuoso.instances;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
 
 import com.virtuoso.state.StateDirectory;
 
@@ -58,8 +61,74 @@ class InstanceRegistryTest {
     }
 
     @Test
+    void theRegistryIsPrivate() throws Exception {
+        InstanceRegistry registry = new InstanceRegistry(StateDirectory.open(state));
+        ProcessHandle self = ProcessHandle.current();
+        registry.register(record(self.pid(), self.info().startInstant().orElseThrow()));
+        assertThat(mode(state.resolve("instances"))).isEqualTo("rwx------");
+        assertThat(mode(registry.fileOf(self.pid()))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void aRecordInAFileNotNamedAfterItsPidIsStaleAndOnlyThatFileIsRemoved() throws Exception {
+        InstanceRegistry registry = new InstanceRegistry(StateDirectory.open(state));
+        ProcessHandle self = ProcessHandle.current();
+        InstanceRecord live = record(self.pid(), self.info().startInstant().orElseThrow());
+        registry.register(live);
+        Path misnamed = state.resolve("instances/" + (self.pid() + 1) + ".json");
+        Files.copy(registry.fileOf(self.pid()), misnamed);
+        InstanceRegistry.Entry stale = registry.all()
+            .stream()
+            .filter((entry) -> entry.file().equals(misnamed))
+            .findFirst()
+            .orElseThrow();
+        assertThat(stale.instance()).isEqualTo(live);
+        assertThat(stale.namedAfterItsPid()).isFalse();
+        assertThat(stale.isLive()).isFalse();
+        assertThat(registry.live()).containsExactly(live);
+        registry.remove(stale);
+        assertThat(misnamed).doesNotExist();
+        assertThat(registry.fileOf(self.pid())).exists();
+    }
+
+    @Test
+    void aLinkPlantedAsARecordIsNotFollowed() throws Exception {
+        ProcessHandle self = ProcessHandle.current();
+        InstanceRecord live = record(self.pid(), self.info().startInstant().orElseThrow());
+        Path elsewhere = Files.createDirectory(state.resolve("elsewhere"));
+        Path target = Files.writeString(elsewhere.resolve("record.json"),
+                JsonMapper.shared().writeValueAsString(live));
+        String planted = Files.readString(target);
+        StateDirectory stateDirectory = StateDirectory.open(state.resolve("state"));
+        InstanceRegistry registry = new InstanceRegistry(stateDirectory);
+        Path link = Files.createSymbolicLink(stateDirectory.directory("instances").resolve(self.pid() + ".json"),
+                target);
+        assertThat(registry.all()).isEmpty();
+        assertThat(registry.live()).isEmpty();
+        registry.register(live);
+        assertThat(Files.isSymbolicLink(link)).isFalse();
+        assertThat(Files.readString(target)).isEqualTo(planted);
+        assertThat(registry.live()).containsExactly(live);
+    }
+
+    @Test
+    void onARefusedDirectoryNothingIsRegisteredAndNothingRead() throws Exception {
+        Path open = Files.createDirectory(state.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        InstanceRegistry registry = new InstanceRegistry(StateDirectory.open(open));
+        ProcessHandle self = ProcessHandle.current();
+        registry.register(record(self.pid(), self.info().startInstant().orElseThrow()));
+        assertThat(registry.all()).isEmpty();
+        assertThat(state.resolve("open/instances")).doesNotExist();
+    }
+
+    @Test
     void noDirectoryMeansNoInstances() {
         assertThat(new InstanceRegistry(StateDirectory.open(state.resolve("nothing"))).all()).isEmpty();
+    }
+
+    private static String mode(Path path) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
     }
 
     private static List<Long> pids(InstanceRegistry registry) {
