@@ -63,6 +63,23 @@ class ConflictHistoryTest {
     }
 
     @Test
+    void aHolderCommandWrittenUnmaskedByAnOlderVersionIsReadMasked() throws Exception {
+        ConflictHistory history = new ConflictHistory(state, 100);
+        Files.createDirectories(history.file().getParent());
+        Files.writeString(history.file(), """
+                {"at":"2026-11-20T09:00:00Z","pid":7,"primaryPort":8000,"activePort":8001,"result":"FELL_BACK",\
+                "attempts":[{"port":8000,"outcome":"IN_USE","at":"2026-11-20T09:00:00Z","holder":{"pid":4242,\
+                "user":"alice","startTime":"2026-11-20T08:00:00Z","command":"mysql -uroot -pHunter2 --port 8000 \
+                -H \\u001b[2J"},"detail":"in use by PID 4242"},{"port":8001,"outcome":"BOUND",\
+                "at":"2026-11-20T09:00:00Z","holder":null,"detail":null}]}
+                """, StandardCharsets.UTF_8);
+        List<ConflictRecord> records = history.newestFirst();
+        assertThat(records).extracting(ConflictRecord::pid).containsExactly(7L);
+        assertThat(records.get(0).attempts().get(0).holder().command())
+            .isEqualTo("mysql -uroot -p**** --port 8000 -H \\x1b[2J");
+    }
+
+    @Test
     void noFileMeansNoHistory() {
         assertThat(new ConflictHistory(StateDirectory.open(state.resolve("never-written")), 100).newestFirst()).isEmpty();
     }
