@@ -274,7 +274,7 @@ public final class MaskedCommandLine {
 
     /**
      * A tool whose own options carry credentials.
-     * @param name its program's file name
+     * @param name the file names of its programs
      * @param options its options whose next argument is a secret
      * @param attached its short options that take the secret attached ({@code -pSECRET})
      * @param userSlashPassword whether it takes logins as {@code user/password@database}
@@ -298,6 +298,7 @@ public final class MaskedCommandLine {
 
         private Program program;
 
+        /** Whether the next token is the first, the program, which is no setting name. */
         private boolean first = true;
 
         /** One argument of an argument list, which may contain spaces. */
@@ -349,8 +350,13 @@ public final class MaskedCommandLine {
             };
         }
 
+        /**
+         * One token that no option before it claimed, through the rules from the most specific
+         * to the most general: secrets by shape, then the current tool's options, then
+         * {@code NAME=value}, then {@code Name: value}, then options whose value comes next.
+         */
         private String maskToken(String original) {
-            boolean first = this.first;
+            boolean isProgram = this.first;
             this.first = false;
             String token = original;
             for (Shape shape : SHAPES) {
@@ -384,7 +390,7 @@ public final class MaskedCommandLine {
             if (token.equalsIgnoreCase("bearer")) {
                 this.next = Value.HEADER;
             }
-            else if ((OPTION.matcher(token).matches() || (!first && SETTING.matcher(token).matches()))
+            else if ((OPTION.matcher(token).matches() || (!isProgram && SETTING.matcher(token).matches()))
                     && isSecretName(token)) {
                 this.next = Value.SECRET;
             }
@@ -424,8 +430,9 @@ public final class MaskedCommandLine {
                     }
                 }
             }
-            if (this.program.userSlashPassword() && !isOption(token)) {
-                return USER_SLASH_PASSWORD.matcher(token).replaceFirst("$1" + MASK);
+            Matcher login = USER_SLASH_PASSWORD.matcher(token);
+            if (this.program.userSlashPassword() && login.find()) {
+                return login.replaceFirst("$1" + MASK);
             }
             return null;
         }
