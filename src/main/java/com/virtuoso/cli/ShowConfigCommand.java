@@ -79,7 +79,8 @@ class ShowConfigCommand extends ConfiguredCommand implements Callable<Integer> {
                     .toList(), null),
                 setting(environment, "alerts.dedup_window", duration(properties.getAlerts().getDedupWindow()), null),
                 setting(environment, "state_dir", properties.getStateDir(), null),
-                setting(environment, "history_limit", properties.getHistoryLimit(), null));
+                setting(environment, "history_limit", properties.getHistoryLimit(), null),
+                setting(environment, "public_endpoints", properties.getPublicEndpoints(), null));
         List<String> warnings = new ArrayList<>(config.warnings());
         warnings.addAll(new PortTraps(PortTools.of(config).privileges()).warnings(config.candidates()));
         properties.getAlerts()

@@ -64,7 +64,7 @@ class ConflictHistoryTest {
 
     @Test
     void aHolderCommandWrittenUnmaskedByAnOlderVersionIsReadMasked() throws Exception {
-        ConflictHistory history = new ConflictHistory(state, 100);
+        ConflictHistory history = new ConflictHistory(StateDirectory.open(state), 100);
         Files.createDirectories(history.file().getParent());
         Files.writeString(history.file(), """
                 {"at":"2026-11-20T09:00:00Z","pid":7,"primaryPort":8000,"activePort":8001,"result":"FELL_BACK",\
