@@ -29,8 +29,8 @@ import com.virtuoso.alerts.WebhookFormat;
 @ConfigurationProperties("web-server")
 public class WebServerProperties implements Validator {
 
-    /** Actuator endpoint ids: letters and digits, starting with a letter, as Spring Boot's EndpointId. */
-    private static final Pattern ENDPOINT_ID = Pattern.compile("[a-zA-Z][a-zA-Z0-9.-]*");
+    /** Actuator endpoint ids as Spring Boot's EndpointId takes them without a warning. */
+    private static final Pattern ENDPOINT_ID = Pattern.compile("[a-z0-9][a-zA-Z0-9]*");
 
     /**
      * Address to bind: "0.0.0.0" for every IPv4 and IPv6 address, "127.0.0.1" for this machine only.
@@ -296,7 +296,7 @@ public class WebServerProperties implements Validator {
         for (int i = 0; i < publicEndpoints.size(); i++) {
             String id = publicEndpoints.get(i);
             if (id == null || !ENDPOINT_ID.matcher(id).matches()) {
-                errors.rejectValue("publicEndpoints[" + i + "]", "endpoint", "must be an endpoint id");
+                errors.rejectValue("publicEndpoints[" + i + "]", "endpoint", "must be an endpoint id: letters and digits, starting with a lowercase letter");
             }
         }
     }

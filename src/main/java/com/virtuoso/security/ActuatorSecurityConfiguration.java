@@ -3,10 +3,13 @@ package com.virtuoso.security;
 import java.util.List;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementServerProperties;
 import org.springframework.boot.actuate.endpoint.web.WebServerNamespace;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.security.autoconfigure.SecurityProperties;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
@@ -15,7 +18,9 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -24,6 +29,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.util.StringUtils;
 
 import com.virtuoso.config.WebServerProperties;
 
@@ -43,12 +49,20 @@ import com.virtuoso.config.WebServerProperties;
 @Configuration(proxyBeanMethods = false)
 public class ActuatorSecurityConfiguration {
 
+    private static final Log logger = LogFactory.getLog(ActuatorSecurityConfiguration.class);
+
+    private static final String PASSWORD = "spring.security.user.password";
+
     @Bean
     SecurityFilterChain actuatorSecurityFilterChain(HttpSecurity http, WebServerProperties properties) {
         RequestMatcher health = new OrRequestMatcher(EndpointRequest.to(HealthEndpoint.class),
                 EndpointRequest.toAdditionalPaths(WebServerNamespace.SERVER, HealthEndpoint.class),
                 EndpointRequest.toAdditionalPaths(WebServerNamespace.MANAGEMENT, HealthEndpoint.class));
         List<String> publicEndpoints = properties.getPublicEndpoints();
+        if (publicEndpoints.contains("ports")) {
+            logger.warn("web_server.public_endpoints opens 'ports' to every client on the network: it shows other "
+                    + "processes' PIDs, users and command lines. Prefer spring.security.user credentials");
+        }
         http.securityMatcher(new OrRequestMatcher(EndpointRequest.toAnyEndpoint(), health));
         http.authorizeHttpRequests((requests) -> {
             requests.requestMatchers(health).permitAll();
@@ -84,15 +98,17 @@ public class ActuatorSecurityConfiguration {
         return new CleartextCredentialsWarning(security, server, management.getIfAvailable());
     }
 
-    static final class NoPasswordConfigured extends NoneNestedConditions {
+    /**
+     * No {@code spring.security.user.password}, or an empty one (as {@code ${OPS_PASSWORD:}} gives
+     * when the variable is unset), which Spring Boot would replace by a generated password.
+     */
+    static final class NoPasswordConfigured extends SpringBootCondition {
 
-        NoPasswordConfigured() {
-            super(ConfigurationPhase.REGISTER_BEAN);
-        }
-
-        @ConditionalOnProperty("spring.security.user.password")
-        static final class PasswordConfigured {
-
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            boolean configured = StringUtils.hasLength(context.getEnvironment().getProperty(PASSWORD));
+            return configured ? ConditionOutcome.noMatch(PASSWORD + " is set")
+                    : ConditionOutcome.match(PASSWORD + " is not set");
         }
 
     }

@@ -16,7 +16,7 @@ import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Authenticates a client on this machine (its TCP peer is loopback, see {@link LoopbackPeerValve})
+ * Authenticates a client on this machine (see {@link LoopbackPeerValve} for what that means)
  * as the {@value #PRINCIPAL}, so that it keeps everything an operator on the machine had before
  * endpoints were secured: every endpoint, and health with its components and details (which
  * Spring Boot shows to authenticated clients under {@code show-details: when-authorized}).
@@ -35,7 +35,7 @@ final class LoopbackClientAuthenticationFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (LoopbackPeerValve.isLoopbackPeer(request) && contexts.getContext().getAuthentication() == null) {
+        if (LoopbackPeerValve.isLocalClient(request) && contexts.getContext().getAuthentication() == null) {
             SecurityContext context = contexts.createEmptyContext();
             context.setAuthentication(LOCAL_CLIENT);
             contexts.setContext(context);

@@ -3,6 +3,9 @@ package com.virtuoso.security;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import jakarta.servlet.ServletException;
@@ -14,21 +17,35 @@ import org.apache.catalina.valves.ValveBase;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 
 /**
- * Marks each request whose TCP peer is a loopback address, before anything can rewrite the
- * client's address.
+ * Marks each request that comes from a client on this machine, judged by the connection itself,
+ * before anything can rewrite the client's address.
  * <p>
  * {@code getRemoteAddr()} is not the peer once forwarded headers are honoured: Tomcat's
  * {@code RemoteIpValve} ({@code server.forward-headers-strategy: native}, on by itself on
  * Kubernetes) and Spring's {@code ForwardedHeaderFilter} ({@code framework}) both replace it with
- * the {@code X-Forwarded-For} value, which any client can send. Tomcat keeps the connection's
- * own address as the peer address; this valve reads that and stores the answer in a request
+ * the {@code X-Forwarded-For} value, which any client can send. Tomcat keeps the connection's own
+ * address as the peer address; this valve reads that and stores the answer in a request
  * attribute, which no client can set.
+ * <p>
+ * A loopback peer is a local client only when the request was not relayed and was addressed to
+ * this machine by a loopback name:
+ * <ul>
+ * <li>a request that carries forwarding headers (or whose address a proxy valve already
+ * rewrote) came through a proxy on this machine, for a client that may be anywhere;</li>
+ * <li>a request whose {@code Host} is another name reached a loopback listener through that
+ * name: a browser on this machine tricked by DNS rebinding ({@code evil.example} resolving to
+ * 127.0.0.1) sends {@code Host: evil.example}.</li>
+ * </ul>
  */
 public final class LoopbackPeerValve extends ValveBase {
 
+    static final String ATTRIBUTE = LoopbackPeerValve.class.getName() + ".local";
+
     private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
 
-    static final String ATTRIBUTE = LoopbackPeerValve.class.getName() + ".loopback";
+    private static final List<String> FORWARDING_HEADERS = List.of("Forwarded", "X-Forwarded-For",
+            "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Real-IP",
+            "X-Client-IP");
 
     public LoopbackPeerValve() {
         super(true);
@@ -36,7 +53,7 @@ public final class LoopbackPeerValve extends ValveBase {
 
     @Override
     public void invoke(Request request, Response response) throws IOException, ServletException {
-        request.setAttribute(ATTRIBUTE, isLoopback(request.getPeerAddr()));
+        request.setAttribute(ATTRIBUTE, isLocalClient(request));
         getNext().invoke(request, response);
     }
 
@@ -47,21 +64,50 @@ public final class LoopbackPeerValve extends ValveBase {
         }
     }
 
-    /** Whether this valve saw the request come from a loopback peer; {@code false} when it did not see it. */
-    static boolean isLoopbackPeer(ServletRequest request) {
+    /** Whether this valve saw the request come from a local client; {@code false} when it did not see it. */
+    static boolean isLocalClient(ServletRequest request) {
         return Boolean.TRUE.equals(request.getAttribute(ATTRIBUTE));
     }
 
-    static boolean isLoopback(String peerAddress) {
-        if (peerAddress == null || !(peerAddress.indexOf(':') >= 0 || IPV4.matcher(peerAddress).matches())) {
-            return false; // not an IP literal (a Unix socket, or nothing): never trusted as local
+    private static boolean isLocalClient(Request request) {
+        String peer = request.getPeerAddr();
+        return isLoopback(peer) && peer.equals(request.getRemoteAddr())
+                && FORWARDING_HEADERS.stream().noneMatch((header) -> request.getHeader(header) != null)
+                && isLoopbackHost(request.getHeader("Host"));
+    }
+
+    static boolean isLoopback(String address) {
+        return literal(address).filter(InetAddress::isLoopbackAddress).isPresent();
+    }
+
+    /**
+     * Whether a {@code Host} header names this machine's loopback: {@code localhost} and its
+     * subdomains (which browsers never resolve through DNS), a loopback or wildcard IP literal,
+     * with or without a port; no header at all (HTTP/1.0) too.
+     */
+    static boolean isLoopbackHost(String host) {
+        if (host == null) {
+            return true;
+        }
+        String name = host.startsWith("[") ? host.substring(1, Math.max(1, host.indexOf(']')))
+                : (host.indexOf(':') >= 0) ? host.substring(0, host.indexOf(':')) : host;
+        name = name.toLowerCase(Locale.ROOT);
+        return name.equals("localhost") || name.endsWith(".localhost") || literal(name)
+            .filter((address) -> address.isLoopbackAddress() || address.isAnyLocalAddress())
+            .isPresent();
+    }
+
+    /** The address an IP literal stands for; empty for anything else, which is never looked up. */
+    private static Optional<InetAddress> literal(String text) {
+        if (text == null || !(text.indexOf(':') >= 0 || IPV4.matcher(text).matches())) {
+            return Optional.empty();
         }
         try {
             // an IP literal: no name lookup; ::ffff:127.0.0.1 comes back as the IPv4 address
-            return InetAddress.getByName(peerAddress).isLoopbackAddress();
+            return Optional.of(InetAddress.getByName(text));
         }
         catch (UnknownHostException ex) {
-            return false;
+            return Optional.empty(); // not a valid literal after all: nobody is trusted from it
         }
     }
 

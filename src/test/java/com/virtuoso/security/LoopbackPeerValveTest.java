@@ -6,7 +6,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Which TCP peers count as clients on this machine.
+ * Which TCP peers and which Host headers count as a client on this machine.
  */
 class LoopbackPeerValveTest {
 
@@ -25,8 +25,27 @@ class LoopbackPeerValveTest {
             localhost,                  false
             '',                         false
             """)
-    void onlyLoopbackAddressLiteralsAreLocal(String peer, boolean loopback) {
+    void onlyLoopbackAddressLiteralsAreLocalPeers(String peer, boolean loopback) {
         assertThat(LoopbackPeerValve.isLoopback(peer)).isEqualTo(loopback);
+    }
+
+    @ParameterizedTest
+    @CsvSource(textBlock = """
+            localhost:8000,             true
+            LOCALHOST,                  true
+            app.localhost:8000,         true
+            127.0.0.1:8000,             true
+            [::1]:8000,                 true
+            0.0.0.0:8000,               true
+            [::],                       true
+            evil.example:8000,          false
+            localhost.evil.example,     false
+            198.51.100.1:8000,          false
+            [fe80::1]:8000,             false
+            '',                         false
+            """)
+    void onlyLoopbackNamesInTheHostHeaderAreLocal(String host, boolean loopback) {
+        assertThat(LoopbackPeerValve.isLoopbackHost(host)).isEqualTo(loopback);
     }
 
 }
