@@ -194,6 +194,8 @@ class RemoteClientSecurityTest {
             assertThat(body.has("details")).as(response.body()).isFalse();
             assertThat(response.body()).doesNotContain(Integer.toString(port));
         }
+        Response component = remote.get(remoteUrl(port, "/actuator/health/ports"));
+        assertThat(component.body()).doesNotContain("activePort").doesNotContain(Integer.toString(port));
     }
 
     private static void assertRemoteIsRefused(int port) throws Exception {
