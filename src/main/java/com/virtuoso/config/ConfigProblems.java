@@ -19,14 +19,19 @@ import org.springframework.validation.ObjectError;
 /**
  * Reads Spring Boot's binding failures as {@link ConfigProblem}s: which key, which value, from
  * where, and what to write instead. The value of a {@link ConfigKeys#secret secret} key, a
- * webhook URL, is shown as its scheme and host only, and a failure's own message, which may
- * quote the value, is left out for it.
+ * webhook URL, and any value that reads as a URL whatever its key (a webhook under a mistyped or
+ * unknown key holds its token too), is shown as its scheme and host only; a failure's own
+ * message, which may quote the value, is left out for it, and any URL in other messages is cut
+ * short the same way.
  */
 final class ConfigProblems {
 
     /** A scheme, then the authority up to the path, query or fragment, without any user-info. */
     private static final Pattern SCHEME_AND_HOST = Pattern
         .compile("([A-Za-z][A-Za-z0-9+.-]*)://(?:[^/?#]*@)?([^/?#]*)");
+
+    /** A URL within a text: a scheme and {@code ://}, up to the next blank, quote or bracket. */
+    private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^\\s\"'<>\\[\\]{}]*");
 
     private static final Pattern HOST = Pattern.compile("([A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+])(:\\d+)?");
 
@@ -53,13 +58,14 @@ final class ConfigProblems {
         ConfigurationProperty property = failure.getProperty();
         if (property == null) {
             String key = failure.getName().toString();
-            String reason = ConfigKeys.secret(key) ? "cannot be read" : String.valueOf(cause);
+            String reason = ConfigKeys.secret(key) ? "cannot be read" : withoutUrls(String.valueOf(cause));
             return List.of(problem(key, "?", "unknown", reason, fix(key)));
         }
         String key = property.getName().toString();
         String accepted = ConfigKeys.accepted(key);
         String reason = (accepted != null) ? "is not " + accepted
-                : ConfigKeys.secret(key) ? "cannot be read" : "cannot be read: " + cause;
+                : (ConfigKeys.secret(key) || isUrl(property.getValue())) ? "cannot be read"
+                        : "cannot be read: " + withoutUrls(String.valueOf(cause));
         return List.of(problem(key, property.getValue(), ConfigOrigins.describe(property), reason, fix(key)));
     }
 
@@ -89,11 +95,12 @@ final class ConfigProblems {
             .orElse("the defaults");
     }
 
-    /** {@code webserver.prot}, as Spring reads {@code web_server.prot}, back under our prefix. */
+    /** {@code webserver.prot}, as Spring reads {@code web_server.prot}, back under our prefix; indices as {@code [0]}. */
     private static String underPrefix(ConfigurationPropertyName name) {
         StringBuilder key = new StringBuilder(ConfigKeys.PREFIX);
         for (int i = 1; i < name.getNumberOfElements(); i++) {
-            key.append('.').append(name.getElement(i, ConfigurationPropertyName.Form.DASHED));
+            String element = name.getElement(i, ConfigurationPropertyName.Form.DASHED);
+            key.append(name.isNumericIndex(i) ? "[" + element + "]" : "." + element);
         }
         return key.toString();
     }
@@ -104,8 +111,28 @@ final class ConfigProblems {
     }
 
     private static ConfigProblem problem(String key, Object value, String origin, String reason, String fix) {
-        String shown = ConfigKeys.secret(key) ? withoutSecret(String.valueOf(value)) : String.valueOf(value);
+        String shown = (ConfigKeys.secret(key) || isUrl(value)) ? withoutSecret(String.valueOf(value))
+                : String.valueOf(value);
         return new ConfigProblem(ConfigKeys.display(key), shown, origin, reason, fix);
+    }
+
+    /**
+     * Whether {@code value} reads as a URL ({@code scheme://...}), whatever its key: a webhook URL
+     * under a mistyped key ({@code web_server.alert.webhooks[0].url}) or given as a scalar
+     * ({@code web_server.alerts.webhooks: https://...}) holds its token all the same.
+     */
+    private static boolean isUrl(Object value) {
+        return value != null && URL.matcher(String.valueOf(value)).find();
+    }
+
+    /** {@code text}, a failure's own message that may quote a rejected value, with any URL in it cut short. */
+    private static String withoutUrls(String text) {
+        Matcher url = URL.matcher(text);
+        StringBuilder scrubbed = new StringBuilder();
+        while (url.find()) {
+            url.appendReplacement(scrubbed, Matcher.quoteReplacement(withoutSecret(url.group())));
+        }
+        return url.appendTail(scrubbed).toString();
     }
 
     /**

@@ -1,5 +1,7 @@
 package com.virtuoso.config;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -14,6 +16,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import com.virtuoso.VirtuosoApplication;
+import com.virtuoso.cli.PortsCli;
 import com.virtuoso.server.StartupExitCodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,6 +88,29 @@ class InvalidConfigurationTest {
             .contains("must be an http or https URL with a host")
             .doesNotContain("Zq8v-S3cr3tT0ken", "/1234", "pa55", "wait=true");
         assertThat(failure.getMessage()).doesNotContain("Zq8v-S3cr3tT0ken", "pa55");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            alerts: {webhooks: "https://discord.com/api/webhooks/1234/Zq8v-S3cr3tT0ken"}      | web_server.alerts.webhooks
+            alert: {webhooks: [{url: "https://discord.com/api/webhooks/1234/Zq8v-S3cr3tT0ken"}]} | web_server.alert.webhooks[0].url
+            webhooks: [{url: "https://discord.com/api/webhooks/1234/Zq8v-S3cr3tT0ken"}]        | web_server.webhooks[0].url
+            """)
+    void aUrlUnderAnyKeyIsShownWithoutItsToken(String yaml, String key, CapturedOutput output) throws Exception {
+        Path config = directory.resolve("application.yaml");
+        Files.writeString(config, "web_server:\n  state_dir: " + directory + "\n  " + yaml + "\n");
+        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(VirtuosoApplication.class)
+            .run("--spring.config.location=" + config.toUri()));
+        assertThat(StartupExitCodes.of(failure)).isEqualTo(InvalidConfigurationException.EXIT_CODE);
+        assertThat(output).contains(key).contains("https://discord.com/…").doesNotContain("Zq8v-S3cr3tT0ken", "/1234");
+        assertThat(failure.getMessage()).doesNotContain("Zq8v-S3cr3tT0ken");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exitCode = PortsCli.run(new String[] { "show-config", "--config", config.toString() },
+                new PrintWriter(out, true), new PrintWriter(err, true));
+        assertThat(exitCode).isEqualTo(InvalidConfigurationException.EXIT_CODE);
+        assertThat(err.toString()).contains(key).contains("https://discord.com/…");
+        assertThat(out.toString() + err).doesNotContain("Zq8v-S3cr3tT0ken", "/1234");
     }
 
     @Test
