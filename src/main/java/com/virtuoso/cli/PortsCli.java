@@ -7,6 +7,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 
 import com.virtuoso.config.InvalidConfigurationException;
 import com.virtuoso.config.MalformedYamlException;
+import com.virtuoso.config.PortSettingsFile;
 import com.virtuoso.state.StateDirectoryRefusedException;
 
 /**
@@ -54,6 +55,10 @@ public final class PortsCli {
             else if (failure instanceof StateDirectoryRefusedException refused) {
                 err.println(refused.getMessage());
                 exitCode = InvalidConfigurationException.EXIT_CODE;
+            }
+            else if (failure instanceof PortSettingsFile.UpdateRefusedException refused) {
+                err.println(refused.getMessage());
+                exitCode = PortSettingsFile.UpdateRefusedException.EXIT_CODE;
             }
             else {
                 err.println("error: " + failure);

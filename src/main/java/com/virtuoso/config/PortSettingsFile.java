@@ -8,12 +8,16 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.OpenOption;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -38,6 +42,8 @@ public final class PortSettingsFile {
 
     /** As many links as Linux follows before ELOOP. */
     private static final int MAX_LINKS = 40;
+
+    private static final Set<PosixFilePermission> PRIVATE_FILE = Set.copyOf(PosixFilePermissions.fromString("rw-------"));
 
     private final Path file;
 
@@ -65,8 +71,7 @@ public final class PortSettingsFile {
         Path target = target();
         Files.createDirectories(target.getParent());
         Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock lock = channel.lock()) {
+        try (FileChannel channel = openLock(lockFile); FileLock lock = channel.lock()) {
             boolean existed = Files.exists(target);
             String before = existed ? Files.readString(target, StandardCharsets.UTF_8) : "";
             Integer oldPort = port(parse(before));
@@ -98,6 +103,26 @@ public final class PortSettingsFile {
     }
 
     /**
+     * Opens the lock file, created 0600: it is never opened through a symbolic link, since a link
+     * planted in its place would make the update create or write the file it points to.
+     */
+    private static FileChannel openLock(Path lockFile) throws IOException {
+        try {
+            return FileChannel.open(lockFile,
+                    Set.<OpenOption>of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                    PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
+        }
+        catch (IOException ex) {
+            if (Files.isSymbolicLink(lockFile)) {
+                throw new UpdateRefusedException("Lock file " + lockFile + " is a symbolic link (to "
+                        + Files.readSymbolicLink(lockFile) + "); it is not followed and nothing was changed. Fix: "
+                        + "remove " + lockFile + ", then run the update again", ex);
+            }
+            throw ex;
+        }
+    }
+
+    /**
      * The file to edit: the config file itself, or, through any symbolic links, the file they
      * point to, even when that does not exist yet (the update then creates it, and the link
      * stays a link).
@@ -117,9 +142,12 @@ public final class PortSettingsFile {
     }
 
     /**
-     * Gives {@code copy} the mode, group and owner of {@code original}: in that order, since
-     * after a change of owner only root could change the rest. An owner or group that cannot be
-     * kept (the update runs as another user, not root) stops the update before anything changed.
+     * Gives {@code copy}, created 0600, the group, owner and mode of {@code original}: in that
+     * order, so that the config is never readable under a group it did not have (the mode first
+     * would open a {@code 0640} file to the group of whoever runs the update), and since after a
+     * change of owner only root could change the rest, the mode is set by the same process that
+     * still may. An owner or group that cannot be kept (the update runs as another user, not root)
+     * stops the update before anything changed.
      */
     private static void keepAttributes(Path original, Path copy) throws IOException {
         PosixFileAttributeView originalView = Files.getFileAttributeView(original, PosixFileAttributeView.class);
@@ -129,7 +157,6 @@ public final class PortSettingsFile {
             return; // not a POSIX file system: no mode or owner to keep
         }
         PosixFileAttributes wanted = originalView.readAttributes();
-        copyView.setPermissions(wanted.permissions());
         PosixFileAttributes current = copyView.readAttributes();
         try {
             if (!current.group().equals(wanted.group())) {
@@ -140,12 +167,26 @@ public final class PortSettingsFile {
             }
         }
         catch (FileSystemException ex) {
-            FileSystemException failure = new FileSystemException(original.toString(), null, "Cannot keep its owner "
-                    + wanted.owner().getName() + " and group " + wanted.group().getName() + " (" + ex.getReason()
-                    + "): run the update as " + wanted.owner().getName() + " or root. The file was left as it was");
-            failure.initCause(ex);
-            throw failure;
+            throw new UpdateRefusedException("Cannot keep the owner " + wanted.owner().getName() + " and group "
+                    + wanted.group().getName() + " of " + original + " (" + ex.getReason() + "); nothing was changed. "
+                    + "Fix: run the update as " + wanted.owner().getName() + " or root", ex);
         }
+        copyView.setPermissions(wanted.permissions());
+    }
+
+    /**
+     * The update was refused for want of permission, and nothing was changed: the message names the
+     * file and the fix, for the operator, who can act on it ({@code EX_NOPERM}, not a failure of ours).
+     */
+    public static final class UpdateRefusedException extends IOException {
+
+        /** sysexits.h EX_NOPERM. */
+        public static final int EXIT_CODE = 77;
+
+        UpdateRefusedException(String message, IOException cause) {
+            super(message, cause);
+        }
+
     }
 
     private Object parse(String yaml) {

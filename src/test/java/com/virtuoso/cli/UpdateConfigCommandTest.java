@@ -52,6 +52,22 @@ class UpdateConfigCommandTest {
     }
 
     @Test
+    void aLinkPlantedAsTheLockFileIsOneClearLineAndExit77() throws Exception {
+        Path config = directory.resolve("application.yaml");
+        Files.writeString(config, "web_server:\n  port: 9000\n");
+        Path target = Files.writeString(directory.resolve("precious"), "keep me\n");
+        Files.createSymbolicLink(directory.resolve("application.yaml.lock"), target);
+        CliRun run = CliRun.of("update-config", "9123", "--config", config.toString());
+        assertThat(run.exitCode()).isEqualTo(77);
+        assertThat(run.err().lines()).singleElement()
+            .asString()
+            .contains("application.yaml.lock is a symbolic link", "Fix: remove")
+            .doesNotContain("Exception", "error:");
+        assertThat(target).hasContent("keep me");
+        assertThat(config).hasContent("web_server:\n  port: 9000");
+    }
+
+    @Test
     void aBlockListAndAMissingKeyAndCrlfAreHandled() throws Exception {
         Path config = directory.resolve("application.yaml");
         Files.writeString(config, "# ops\r\nweb_server:\r\n  host: 127.0.0.1  # lo\r\n  fallback_ports:\r\n"

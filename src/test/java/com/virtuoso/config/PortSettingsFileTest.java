@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
@@ -51,6 +52,34 @@ class PortSettingsFileTest {
         new PortSettingsFile(link).update(9100, null);
         assertThat(link).isSymbolicLink();
         assertThat(real).hasContent("web_server:\n  port: 9100\n");
+    }
+
+    @Test
+    void theLockFileIsPrivate() throws Exception {
+        Path config = directory.resolve("application.yaml");
+        Files.writeString(config, YAML);
+        new PortSettingsFile(config).update(9100, null);
+        assertThat(mode(directory.resolve("application.yaml.lock"))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void aLinkPlantedAsTheLockFileIsRefusedAndItsTargetLeftAlone() throws Exception {
+        Path config = directory.resolve("application.yaml");
+        Files.writeString(config, YAML);
+        Path existing = Files.writeString(directory.resolve("precious"), "keep me\n");
+        Path lock = Files.createSymbolicLink(directory.resolve("application.yaml.lock"), existing);
+        assertThatExceptionOfType(PortSettingsFile.UpdateRefusedException.class)
+            .isThrownBy(() -> new PortSettingsFile(config).update(9100, null))
+            .withMessageContaining("Lock file " + lock + " is a symbolic link")
+            .withMessageContaining("Fix: remove " + lock);
+        assertThat(existing).hasContent("keep me");
+        assertThat(config).hasContent(YAML);
+        Files.delete(lock);
+        Path missing = directory.resolve("created-by-nobody");
+        Files.createSymbolicLink(lock, missing);
+        assertThatExceptionOfType(PortSettingsFile.UpdateRefusedException.class)
+            .isThrownBy(() -> new PortSettingsFile(config).update(9100, null));
+        assertThat(missing).doesNotExist();
     }
 
     @Test
