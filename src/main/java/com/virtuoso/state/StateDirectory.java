@@ -216,12 +216,14 @@ public final class StateDirectory {
             return "State directory " + path + " is not a directory; it is not used. Fix: set web_server.state_dir "
                     + "to a directory, or mkdir -m 700 it in its place";
         }
-        UserPrincipal user = path.getFileSystem()
-            .getUserPrincipalLookupService()
-            .lookupPrincipalByName(System.getProperty("user.name"));
-        if (!attributes.owner().equals(user)) {
+        Object ownerUid = Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        Optional<Object> processUid = processUid();
+        boolean own = processUid.isPresent() ? ownerUid.equals(processUid.get())
+                : attributes.owner().equals(userByName(path));
+        if (!own) {
+            String user = processUid.map(String::valueOf).orElse(System.getProperty("user.name"));
             return "State directory " + path + " belongs to " + attributes.owner().getName() + ", not to "
-                    + user.getName() + "; it is not used. Fix: chown " + user.getName() + " " + path + " && chmod 700 "
+                    + userName() + "; it is not used. Fix: chown " + user + " " + path + " && chmod 700 "
                     + path + ", or set web_server.state_dir to a directory of your own";
         }
         if (attributes.permissions().stream().anyMatch(WRITE_BY_OTHERS::contains)) {
@@ -230,6 +232,27 @@ public final class StateDirectory {
                     + "planted; it is not used. Fix: chmod 700 " + path;
         }
         return null;
+    }
+
+    /**
+     * The uid this process runs as, read from {@code /proc/self}, whose owner it is: the numeric
+     * owner is compared, since a uid without a passwd entry (in a container) has no name to look
+     * up. Empty where there is no {@code /proc}, such as on macOS.
+     */
+    private static Optional<Object> processUid() throws IOException {
+        Path self = Path.of("/proc/self");
+        if (!Files.isDirectory(self)) {
+            return Optional.empty();
+        }
+        return Optional.of(Files.getAttribute(self, "unix:uid"));
+    }
+
+    private static UserPrincipal userByName(Path path) throws IOException {
+        return path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(userName());
+    }
+
+    private static String userName() {
+        return System.getProperty("user.name");
     }
 
     private static void makePrivate(Path path, Set<PosixFilePermission> permissions) throws IOException {
