@@ -63,7 +63,7 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
         LoadedConfig loaded = loadConfig();
         printWarnings(loaded);
         PortTools tools = PortTools.of(loaded);
-        InstanceRegistry registry = tools.registry();
+        InstanceRegistry registry = tools.registry(err());
         int port = loaded.primaryPort();
         InetAddress host = loaded.host();
         PortProbe.Result result = tools.probe().check(host, port);

@@ -12,10 +12,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import com.virtuoso.instances.InstanceRecord;
-import com.virtuoso.instances.InstanceRegistry;
 import com.virtuoso.ports.BindOutcome;
 import com.virtuoso.ports.PortProbe;
 import com.virtuoso.state.StateDirectory;
+import com.virtuoso.state.StateDirectoryRefusedException;
 
 /**
  * {@code ports check PORT}: is the port free on the configured host, and if not, who listens on it.
@@ -89,10 +89,18 @@ class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
             err().flush();
             return Set.of();
         }
-        return new InstanceRegistry(stateDirectory).live()
-            .stream()
-            .map(InstanceRecord::pid)
-            .collect(Collectors.toSet());
+        try {
+            return PortTools.registry(stateDirectory, err())
+                .live()
+                .stream()
+                .map(InstanceRecord::pid)
+                .collect(Collectors.toSet());
+        }
+        catch (StateDirectoryRefusedException ex) {
+            err().println("warning: " + ex.getMessage() + ". Holders are not checked against the instance registry.");
+            err().flush();
+            return Set.of();
+        }
     }
 
     private void printText(Report report) {

@@ -52,7 +52,7 @@ class ListCommand extends ConfiguredCommand implements Callable<Integer> {
         LoadedConfig config = loadConfig();
         printWarnings(config);
         PortTools tools = PortTools.of(config);
-        InstanceRegistry registry = tools.registry();
+        InstanceRegistry registry = tools.registry(err());
         List<Instance> instances = new ArrayList<>();
         List<Removed> removed = new ArrayList<>();
         Instant now = Instant.now();

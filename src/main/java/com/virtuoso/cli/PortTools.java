@@ -1,5 +1,6 @@
 package com.virtuoso.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 
 import com.virtuoso.instances.InstanceRegistry;
@@ -32,11 +33,20 @@ record PortTools(PortPrivileges privileges, PortHolderLookup holders, PortProbe 
     }
 
     /**
-     * The instance registry, for a command that cannot do without it.
+     * The instance registry, for a command that cannot do without it; an entry it cannot read is
+     * told on {@code err} as a warning, once.
      * @throws StateDirectoryRefusedException when the state directory is refused
      */
-    InstanceRegistry registry() {
-        return new InstanceRegistry(openStateDirectory().requireUsable());
+    InstanceRegistry registry(PrintWriter err) {
+        return registry(openStateDirectory().requireUsable(), err);
+    }
+
+    /** The instance registry of {@code stateDirectory}, its unreadable entries told on {@code err}. */
+    static InstanceRegistry registry(StateDirectory stateDirectory, PrintWriter err) {
+        return new InstanceRegistry(stateDirectory, (warning) -> {
+            err.println("warning: " + warning);
+            err.flush();
+        });
     }
 
     static PortTools of(LoadedConfig config) {

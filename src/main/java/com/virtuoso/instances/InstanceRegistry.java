@@ -1,22 +1,31 @@
 package com.virtuoso.instances;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import com.virtuoso.state.StateDirectory;
+import com.virtuoso.state.StateDirectoryRefusedException;
 
 /**
  * The running servers of this state directory: one {@code instances/<pid>.json} per server,
@@ -27,9 +36,13 @@ import com.virtuoso.state.StateDirectory;
  * after its pid and that pid runs with the recorded start time. Files are private to the user
  * (0600 in a 0700 directory) and never read through a symbolic link. On a refused
  * {@link StateDirectory} the registry records nothing and reads empty: the refusal was reported
- * once, when the directory was opened.
+ * once, when the directory was opened. An {@code instances} that is not a directory of its own
+ * (a link, a file) is refused the same way when read, and an entry that cannot be read is skipped
+ * with a warning, so that one odd file never stops {@code ports list} from showing the rest.
  */
 public final class InstanceRegistry {
+
+    private static final Log logger = LogFactory.getLog(InstanceRegistry.class);
 
     private static final String DIRECTORY_NAME = "instances";
 
@@ -39,9 +52,23 @@ public final class InstanceRegistry {
 
     private final JsonMapper json = JsonMapper.shared();
 
+    private final Consumer<String> warnings;
+
+    private final Set<Path> reported = new HashSet<>();
+
+    /** A registry whose unreadable entries are logged at WARN, as the server has no terminal. */
     public InstanceRegistry(StateDirectory stateDirectory) {
+        this(stateDirectory, logger::warn);
+    }
+
+    /**
+     * A registry that tells {@code warnings} of each entry it cannot read, once: such an entry is
+     * skipped, and the rest of the registry is still read.
+     */
+    public InstanceRegistry(StateDirectory stateDirectory, Consumer<String> warnings) {
         this.stateDirectory = stateDirectory;
         this.directory = stateDirectory.path().resolve(DIRECTORY_NAME);
+        this.warnings = warnings;
     }
 
     /**
@@ -102,33 +129,81 @@ public final class InstanceRegistry {
 
     /**
      * Every registered server, live or stale, by pid. Files that are not records are left out:
-     * half-written or hand-edited ones, and symbolic links, which are not followed.
+     * half-written or hand-edited ones, and symbolic links, which are not followed. An entry that
+     * is not a regular file (a directory, a FIFO, which would block the read) is not opened, and it
+     * and an entry that cannot be read are skipped with a warning, once.
+     * @throws StateDirectoryRefusedException when {@code instances} is not a directory of its own
+     * (a symbolic link, a file), or cannot be listed: nothing in it could be trusted
      */
     public List<Entry> all() {
         if (!stateDirectory.isUsable()) {
             return List.of();
         }
         List<Entry> entries = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(stateDirectory.directory(DIRECTORY_NAME),
-                "*.json")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(registryDirectory(), "*.json")) {
             for (Path file : files) {
-                try {
-                    entries.add(new Entry(file, json.readValue(stateDirectory.readString(file), InstanceRecord.class)));
-                }
-                catch (JacksonException | NoSuchFileException ex) {
-                    // half-written by a crashed writer, or removed while listing: not a live server
-                }
-                catch (StateDirectory.LinkNotFollowedException ex) {
-                    // a link is nobody's record: its target is not read
-                }
+                read(file).ifPresent(entries::add);
             }
         }
         catch (IOException ex) {
-            throw new UncheckedIOException("Cannot read the instance registry " + directory, ex);
+            throw refused("cannot be listed (" + ex.getMessage() + ")", ex);
         }
         entries.sort(Comparator.comparingLong((Entry entry) -> entry.instance().pid())
             .thenComparing(Entry::file));
         return entries;
+    }
+
+    private Path registryDirectory() {
+        try {
+            return stateDirectory.directory(DIRECTORY_NAME);
+        }
+        catch (NotDirectoryException ex) {
+            throw refused("is a symbolic link or a file, not a directory", ex);
+        }
+        catch (IOException ex) {
+            throw refused("cannot be used (" + ex.getMessage() + ")", ex);
+        }
+    }
+
+    private StateDirectoryRefusedException refused(String why, IOException cause) {
+        StateDirectoryRefusedException refused = new StateDirectoryRefusedException("Instance registry " + directory
+                + " " + why + "; it is not read. Fix: remove " + directory + " (a new one is made, mode 700), "
+                + "or move the file you meant to keep out of the way");
+        refused.initCause(cause);
+        return refused;
+    }
+
+    private Optional<Entry> read(Path file) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (attributes.isSymbolicLink()) {
+                return Optional.empty(); // a link is nobody's record: its target is not read
+            }
+            if (!attributes.isRegularFile()) {
+                warnOnce(file, "is not a regular file");
+                return Optional.empty();
+            }
+            return Optional.of(new Entry(file, json.readValue(stateDirectory.readString(file), InstanceRecord.class)));
+        }
+        catch (JacksonException | NoSuchFileException ex) {
+            // half-written by a crashed writer, or removed while listing: not a live server
+            return Optional.empty();
+        }
+        catch (StateDirectory.LinkNotFollowedException ex) {
+            return Optional.empty(); // replaced by a link while listing: its target is not read
+        }
+        catch (IOException ex) {
+            warnOnce(file, "cannot be read (" + ex.getMessage() + ")");
+            return Optional.empty();
+        }
+    }
+
+    private void warnOnce(Path file, String why) {
+        if (reported.add(file)) {
+            warnings.accept("Instance record " + file + " " + why + "; it is skipped. Fix: remove it if no server "
+                    + "of yours runs under that pid");
+        }
     }
 
     /** The registered servers whose process still runs (same pid and start time), from files named after them. */

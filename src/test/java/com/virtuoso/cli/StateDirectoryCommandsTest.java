@@ -7,10 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.virtuoso.instances.InstanceRecord;
 import com.virtuoso.instances.InstanceRegistry;
@@ -55,6 +58,68 @@ class StateDirectoryCommandsTest {
                 .hasLineCount(1);
         }
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isEqualTo("rwxrwxr-x");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "a symbolic link", "a file" })
+    void anInstancesThatIsNotADirectoryIsRefused(String what) throws Exception {
+        Files.createDirectory(state, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path instances = state.resolve("instances");
+        Path elsewhere = Files.createDirectory(directory.resolve("elsewhere"));
+        if (what.equals("a file")) {
+            Files.writeString(instances, "not a directory\n");
+        }
+        else {
+            Files.createSymbolicLink(instances, elsewhere);
+        }
+        try (ServerSocket held = new ServerSocket()) {
+            held.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+            for (String command : new String[] { "list", "auto-fix" }) {
+                CliRun run = CliRun.of(command, "--config", config.toString());
+                assertThat(run.exitCode()).as(command).isEqualTo(78);
+                assertThat(run.err()).startsWith("Instance registry " + instances + " is a symbolic link or a file")
+                    .contains("Fix: remove " + instances)
+                    .doesNotContain("Exception")
+                    .hasLineCount(1);
+            }
+            CliRun check = CliRun.of("check", Integer.toString(port), "--config", config.toString());
+            assertThat(check.exitCode()).isOne();
+            assertThat(check.err()).startsWith("warning: Instance registry " + instances).hasLineCount(1);
+        }
+        try (var inElsewhere = Files.list(elsewhere)) {
+            assertThat(inElsewhere).isEmpty();
+        }
+    }
+
+    @Test
+    void unreadableRecordsAreSkippedWithOneWarningEach() throws Exception {
+        InstanceRegistry registry = new InstanceRegistry(StateDirectory.open(state));
+        ProcessHandle self = ProcessHandle.current();
+        Instant started = self.info().startInstant().orElseThrow();
+        registry.register(new InstanceRecord(self.pid(), started, "127.0.0.1", port, port, "test", "/", null));
+        Path instances = state.resolve("instances");
+        Path directoryEntry = Files.createDirectory(instances.resolve("123.json"));
+        Path fifo = instances.resolve("456.json");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertThat(mkfifo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(mkfifo.exitValue()).isZero();
+        for (String command : new String[] { "list", "check" }) {
+            String[] args = command.equals("list") ? new String[] { "list", "--config", config.toString() }
+                    : new String[] { "check", Integer.toString(port), "--config", config.toString() };
+            CliRun run;
+            try (ServerSocket held = new ServerSocket()) {
+                held.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+                run = CliRun.of(args);
+            }
+            assertThat(run.exitCode()).as(command).isEqualTo(command.equals("list") ? 0 : 1);
+            assertThat(run.err().lines()).as(command)
+                .containsExactlyInAnyOrder(
+                        "warning: Instance record " + directoryEntry + " is not a regular file; it is skipped. Fix: "
+                                + "remove it if no server of yours runs under that pid",
+                        "warning: Instance record " + fifo + " is not a regular file; it is skipped. Fix: remove it "
+                                + "if no server of yours runs under that pid");
+        }
+        assertThat(CliRun.of("list", "--config", config.toString()).out()).contains(Long.toString(self.pid()));
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -31,6 +32,20 @@ class InstanceRegistryTest {
         assertThat(registry.all()).allMatch(InstanceRegistry.Entry::isLive);
         registry.remove(self.pid());
         assertThat(registry.all()).isEmpty();
+    }
+
+    @Test
+    void anEntryThatIsNotARegularFileIsSkippedAndReportedOnce() throws Exception {
+        List<String> warnings = new ArrayList<>();
+        InstanceRegistry registry = new InstanceRegistry(StateDirectory.open(state), warnings::add);
+        ProcessHandle self = ProcessHandle.current();
+        registry.register(record(self.pid(), self.info().startInstant().orElseThrow()));
+        Path notAFile = Files.createDirectory(state.resolve("instances/123.json"));
+        assertThat(registry.all()).extracting((entry) -> entry.instance().pid()).containsExactly(self.pid());
+        assertThat(registry.live()).extracting(InstanceRecord::pid).containsExactly(self.pid());
+        assertThat(warnings).singleElement()
+            .asString()
+            .startsWith("Instance record " + notAFile + " is not a regular file; it is skipped");
     }
 
     @Test
