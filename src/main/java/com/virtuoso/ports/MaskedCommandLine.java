@@ -42,6 +42,25 @@ public final class MaskedCommandLine {
     private static final Pattern NAME_VALUE = Pattern.compile("([^=]+)=(.+)");
 
     /**
+     * One {@code name=value} pair of a list such as {@code mount -o username=u,password=x},
+     * {@code a=1&client_secret=x} or {@code Server=db;Password=x}: a pair ends at {@code ,} {@code ;}
+     * {@code &} or whitespace.
+     */
+    private static final Pattern PAIR = Pattern.compile("[^,;&\\s]+");
+
+    /** {@code "name":"value"} (or a bare value) in JSON, as in {@code curl -d {"password":"x"}}. */
+    private static final Pattern JSON_PAIR = Pattern
+        .compile("\"([^\"\\s]*)\"(\\s*:\\s*)(?:\"[^\"]*\"|[^,}\\]\\s\"]+)");
+
+    /**
+     * An option that follows an option with a secret's name and is rather an option of its own
+     * ({@code mongod --auth --port 1}): lowercase letters only, as option names are and as a
+     * password rarely is ({@code --requirepass -Zx9} masks {@code -Zx9}). A lone {@code -} or
+     * {@code --} counts, as a cut may leave one at the end of the head.
+     */
+    private static final Pattern PLAIN_OPTION = Pattern.compile("--?(?:[a-z][a-z_.-]*)?");
+
+    /**
      * {@code Name: value} as in HTTP headers ({@code Authorization: Bearer x}, {@code Cookie: a=b}),
      * also as the value of a setting ({@code http.extraHeader=Authorization: Basic x}).
      */
@@ -70,8 +89,13 @@ public final class MaskedCommandLine {
 
     /** Secrets found by their shape wherever they sit in an argument, each replaced as the replacement says. */
     private static final List<Shape> SHAPES = List.of(
-            // scheme://user:password@host: the whole user-info, as tokens often stand in for the user
-            new Shape("(?i)([a-z][a-z0-9+.-]*://)[^/\\s]*@", "$1" + MASK + "@"),
+            // webhook URLs (host or path naming a hook) carry their token in the path: all of the path
+            // goes but its first part, or up to the part naming the hook (api/webhooks/****)
+            new Shape("(?i)([a-z][a-z0-9+.-]*://(?:[^/\\s?#]*hook[^/\\s?#]*/[^/\\s?#]+/"
+                    + "|[^/\\s?#]+/(?:[^/\\s?#]+/)*?[^/\\s?#]*hook[^/\\s?#]*/))[^\\s?#]+", "$1" + MASK),
+            // scheme://user:password@host: the whole user-info, up to the last @ (a base64 password
+            // may hold a /), as tokens often stand in for the user
+            new Shape("(?i)([a-z][a-z0-9+.-]*://)\\S*@", "$1" + MASK + "@"),
             // jdbc:oracle:thin:scott/tiger@host: Oracle's user/password
             new Shape("(?i)(jdbc:oracle:[a-z0-9]+:)[^@\\s]+@", "$1" + MASK + "@"),
             // Slack webhook URLs carry their token in the path
@@ -106,9 +130,18 @@ public final class MaskedCommandLine {
             new Program("(?:redis|valkey|keydb)-cli", Map.of("-a", Value.SECRET), Map.of(), false),
             new Program("mongo(?:sh|dump|restore|export|import|stat|top|files)?", Map.of("-p", Value.SECRET), Map.of(),
                     false),
-            new Program("sqlcmd|bcp|osql", Map.of("-P", Value.SECRET), Map.of(), false),
-            new Program("ldap[a-z]+", Map.of("-w", Value.SECRET), Map.of(), false),
-            new Program("zip|unzip", Map.of("-P", Value.SECRET), Map.of(), false),
+            new Program("sqlcmd|bcp|osql", Map.of("-P", Value.SECRET), Map.of("-P", Value.SECRET), false),
+            new Program("ldap[a-z]+", Map.of("-w", Value.SECRET), Map.of("-w", Value.SECRET), false),
+            new Program("zip|unzip", Map.of("-P", Value.SECRET), Map.of("-P", Value.SECRET), false),
+            // openssl enc -k x, -pass/-passin/-passout pass:x
+            new Program("openssl", Map.of("-k", Value.SECRET, "-pass", Value.SECRET, "-passin", Value.SECRET,
+                    "-passout", Value.SECRET), Map.of(), false),
+            // docker/podman/helm registry/oras login -p x: elsewhere (docker run -p 8080:80) -p is a port
+            new Program("login", Map.of("-p", Value.SECRET, "--password", Value.SECRET), Map.of(), false),
+            // rabbitmqctl add_user admin x, change_password admin x: the second argument on
+            new Program("rabbitmqctl", Map.of(), Map.of(), false, new SecretArguments("add_user|change_password", 2)),
+            // htpasswd -b file user x, htpasswd -nb user x: from the second argument on (the user too)
+            new Program("htpasswd", Map.of(), Map.of(), false, new SecretArguments("-[a-zA-Z]*b[a-zA-Z]*", 2)),
             new Program("7z[az]?", Map.of(), Map.of("-p", Value.SECRET), false),
             new Program("az", Map.of("-p", Value.SECRET), Map.of(), false),
             // curl -u user:password, curl -E cert.pem:password, curl -b cookies
@@ -162,7 +195,7 @@ public final class MaskedCommandLine {
      * operator's terminal through its command line. This comes before masking: masking then sees
      * the same text when it reads its own output back, which keeps it idempotent.
      */
-    private static String escape(String text) {
+    static String escape(String text) {
         StringBuilder escaped = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -278,12 +311,33 @@ public final class MaskedCommandLine {
      * @param options its options whose next argument is a secret
      * @param attached its short options that take the secret attached ({@code -pSECRET})
      * @param userSlashPassword whether it takes logins as {@code user/password@database}
+     * @param secretArguments after which subcommand or flag its plain arguments turn secret, or {@code null}
      */
     private record Program(Pattern name, Map<String, Value> options, Map<String, Value> attached,
-            boolean userSlashPassword) {
+            boolean userSlashPassword, SecretArguments secretArguments) {
 
         Program(String name, Map<String, Value> options, Map<String, Value> attached, boolean userSlashPassword) {
-            this(Pattern.compile(name), options, attached, userSlashPassword);
+            this(name, options, attached, userSlashPassword, null);
+        }
+
+        Program(String name, Map<String, Value> options, Map<String, Value> attached, boolean userSlashPassword,
+                SecretArguments secretArguments) {
+            this(Pattern.compile(name), options, attached, userSlashPassword, secretArguments);
+        }
+
+    }
+
+    /**
+     * Secrets given as plain arguments, not as values of options ({@code rabbitmqctl add_user admin
+     * x}): after the trigger, every argument from the {@code from}th on that is not an option is
+     * masked, to the end of the command line, as where the secret stops is not known.
+     * @param trigger the subcommand or flag after which they come
+     * @param from the first argument after the trigger that is masked, counting from 1
+     */
+    private record SecretArguments(Pattern trigger, int from) {
+
+        SecretArguments(String trigger, int from) {
+            this(Pattern.compile(trigger), from);
         }
 
     }
@@ -300,6 +354,12 @@ public final class MaskedCommandLine {
 
         /** Whether the next token is the first, the program, which is no setting name. */
         private boolean first = true;
+
+        /** From which plain argument on the arguments are secret ({@code 0}: none), see {@link SecretArguments}. */
+        private int secretFrom;
+
+        /** The plain arguments counted since {@link #secretFrom} was set. */
+        private int counted;
 
         /** One argument of an argument list, which may contain spaces. */
         String argument(String argument) {
@@ -337,11 +397,12 @@ public final class MaskedCommandLine {
             if (argument.equals(MASK) || argument.equals(CUT)) {
                 // masked already; the cut marker hides the arguments around it, and their tool
                 this.program = argument.equals(CUT) ? null : this.program;
+                this.secretFrom = argument.equals(CUT) ? 0 : this.secretFrom;
                 return argument;
             }
             return switch (value) {
                 case PLAIN -> null;
-                case SECRET -> isOption(argument) ? null : MASK;
+                case SECRET -> PLAIN_OPTION.matcher(argument).matches() ? null : MASK;
                 case USER_PASSWORD -> isOption(argument) ? null : userPassword(argument);
                 case HEADER -> {
                     this.next = continuesHeader(argument) ? Value.HEADER : Value.PLAIN;
@@ -358,11 +419,17 @@ public final class MaskedCommandLine {
         private String maskToken(String original) {
             boolean isProgram = this.first;
             this.first = false;
+            if (this.secretFrom > 0 && !isOption(original) && ++this.counted >= this.secretFrom) {
+                // rabbitmqctl add_user admin x: a secret as a plain argument
+                return MASK;
+            }
             String token = original;
             for (Shape shape : SHAPES) {
                 token = shape.apply(token);
             }
             token = maskUrlParameters(token);
+            // {"password":"x"}, also as a value: -Dspring.application.json={"spring.datasource.password":"x"}
+            token = maskJsonPairs(token);
             if (!isOption(token) && selectProgram(token)) {
                 return token;
             }
@@ -376,6 +443,9 @@ public final class MaskedCommandLine {
             if (nameValue.matches() && isSecretName(nameValue.group(1))) {
                 return nameValue.group(1) + "=" + MASK;
             }
+            // the pairs of a list (username=u,password=x) and pairs inside a value
+            // (-javaagent:a.jar=apikey=x): each name is checked, not only the first
+            token = maskPairs(token);
             Matcher header = HEADER.matcher(token);
             if (header.matches() && isSecretName(header.group(2))
                     && !NOT_A_HEADER_VALUE.matcher(header.group(3)).matches()) {
@@ -403,6 +473,7 @@ public final class MaskedCommandLine {
             for (Program candidate : PROGRAMS) {
                 if (candidate.name().matcher(name).matches()) {
                     this.program = candidate;
+                    this.secretFrom = 0;
                     return true;
                 }
             }
@@ -411,6 +482,12 @@ public final class MaskedCommandLine {
 
         /** The token as the current tool reads it, or {@code null} when the tool does not know it. */
         private String maskProgramOption(String token) {
+            SecretArguments secretArguments = this.program.secretArguments();
+            if (secretArguments != null && secretArguments.trigger().matcher(token).matches()) {
+                this.secretFrom = secretArguments.from();
+                this.counted = 0;
+                return token;
+            }
             Value value = this.program.options().get(token);
             if (value != null) {
                 this.next = value;
@@ -444,6 +521,42 @@ public final class MaskedCommandLine {
             }
             return token.substring(0, url.end())
                     + URL_PARAMETER.matcher(token.substring(url.end())).replaceAll("$1" + MASK);
+        }
+
+        /** Every pair of the token whose name is a secret's, each name checked ({@link #PAIR}). */
+        private static String maskPairs(String token) {
+            Matcher pair = PAIR.matcher(token);
+            StringBuilder masked = new StringBuilder(token.length());
+            while (pair.find()) {
+                pair.appendReplacement(masked, Matcher.quoteReplacement(maskPair(pair.group())));
+            }
+            pair.appendTail(masked);
+            return masked.toString();
+        }
+
+        /** {@code a=b=c}: all after the first {@code =} whose name before it is a secret's. */
+        private static String maskPair(String pair) {
+            int nameStart = 0;
+            for (int equals = pair.indexOf('='); equals >= 0; equals = pair.indexOf('=', equals + 1)) {
+                if (equals < pair.length() - 1 && isSecretName(pair.substring(nameStart, equals))) {
+                    return pair.substring(0, equals + 1) + MASK;
+                }
+                nameStart = equals + 1;
+            }
+            return pair;
+        }
+
+        /** The values of JSON members whose name is a secret's, as {@code "****"}. */
+        private static String maskJsonPairs(String token) {
+            Matcher member = JSON_PAIR.matcher(token);
+            StringBuilder masked = new StringBuilder(token.length());
+            while (member.find()) {
+                String replacement = isSecretName(member.group(1))
+                        ? "\"" + member.group(1) + "\"" + member.group(2) + "\"" + MASK + "\"" : member.group();
+                member.appendReplacement(masked, Matcher.quoteReplacement(replacement));
+            }
+            member.appendTail(masked);
+            return masked.toString();
         }
 
         private static String mask(String secret, Value value) {

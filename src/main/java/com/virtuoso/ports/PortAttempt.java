@@ -1,6 +1,8 @@
 package com.virtuoso.ports;
 
 import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One try to bind one candidate port.
@@ -15,8 +17,33 @@ import java.time.Instant;
  */
 public record PortAttempt(int port, BindOutcome outcome, Instant at, PortHolder holder, String detail) {
 
+    /**
+     * {@code in use by PID 4242 (command)}, possibly followed by {@code  and 2 more}, as
+     * {@link PortHolders#describe()} words it: the command is the part between the parentheses.
+     */
+    private static final Pattern IN_USE_BY = Pattern.compile("(in use by PID \\d+ \\()(.*)(\\)(?: and \\d+ more)?)",
+            Pattern.DOTALL);
+
+    /**
+     * Masks the holder's command inside {@code detail} whatever its source: a history written by an
+     * older version, read back through this constructor, holds it as that version masked it. The
+     * command alone is masked, as masking the whole detail would take {@code in} for the program
+     * and miss the rules of the real one ({@code mysql -px}); the rest of the detail is escaped.
+     */
+    public PortAttempt {
+        detail = (detail != null) ? maskDetail(detail) : null;
+    }
+
     public static PortAttempt bound(int port, Instant at) {
         return new PortAttempt(port, BindOutcome.BOUND, at, null, null);
+    }
+
+    private static String maskDetail(String detail) {
+        Matcher inUseBy = IN_USE_BY.matcher(detail);
+        if (!inUseBy.matches()) {
+            return MaskedCommandLine.escape(detail);
+        }
+        return inUseBy.group(1) + MaskedCommandLine.ofText(inUseBy.group(2)) + inUseBy.group(3);
     }
 
 }

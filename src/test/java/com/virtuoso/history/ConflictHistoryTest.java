@@ -70,13 +70,18 @@ class ConflictHistoryTest {
                 {"at":"2026-11-20T09:00:00Z","pid":7,"primaryPort":8000,"activePort":8001,"result":"FELL_BACK",\
                 "attempts":[{"port":8000,"outcome":"IN_USE","at":"2026-11-20T09:00:00Z","holder":{"pid":4242,\
                 "user":"alice","startTime":"2026-11-20T08:00:00Z","command":"mysql -uroot -pHunter2 --port 8000 \
-                -H \\u001b[2J"},"detail":"in use by PID 4242"},{"port":8001,"outcome":"BOUND",\
+                -H \\u001b[2J"},"detail":"in use by PID 4242 (mysql -uroot -pHunter2 --port 8000 -H \\u001b[2J) \
+                and 2 more"},{"port":8001,"outcome":"BOUND",\
                 "at":"2026-11-20T09:00:00Z","holder":null,"detail":null}]}
                 """, StandardCharsets.UTF_8);
         List<ConflictRecord> records = history.newestFirst();
         assertThat(records).extracting(ConflictRecord::pid).containsExactly(7L);
         assertThat(records.get(0).attempts().get(0).holder().command())
             .isEqualTo("mysql -uroot -p**** --port 8000 -H \\x1b[2J");
+        assertThat(records.get(0).attempts().get(0).detail())
+            .isEqualTo("in use by PID 4242 (mysql -uroot -p**** --port 8000 -H \\x1b[2J) and 2 more");
+        assertThat(Files.readString(history.file())).contains("Hunter2");
+        assertThat(records.toString()).doesNotContain("Hunter2");
     }
 
     @Test

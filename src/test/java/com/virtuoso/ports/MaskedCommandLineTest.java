@@ -244,6 +244,82 @@ class MaskedCommandLineTest {
                 row("JWT as a bare argument",
                         List.of("java", "-jar", "client.jar", JWT, "--port", "9000"),
                         List.of("java -jar client.jar **** --port 9000"), List.of("eyJhbGciOiJIUzI1NiJ9")),
+                row("mount with a password among its options",
+                        List.of("mount", "-o", "username=bob,password=hunter2", "//srv/share", "/mnt"),
+                        List.of("mount -o username=bob,password=**** //srv/share /mnt"), List.of("hunter2")),
+                row("curl with a form-encoded client secret",
+                        List.of("curl", "-d", "grant_type=client_credentials&client_secret=s3cr3t",
+                                "https://idp/token"),
+                        List.of("curl -d grant_type=client_credentials&client_secret=**** https://idp/token"),
+                        List.of("s3cr3t")),
+                row("curl with a JSON password",
+                        List.of("curl", "-d", "{\"password\":\"x-json-pw\"}", "https://h"),
+                        List.of("curl -d {\"password\":\"****\"} https://h"), List.of("x-json-pw")),
+                row("az with a storage connection string",
+                        List.of("az", "storage", "blob", "list", "--connection-string",
+                                "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=Zm9vYmFy=="),
+                        List.of("az storage blob list --connection-string "
+                                + "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=****"),
+                        List.of("Zm9vYmFy")),
+                row("sqlcmd with an ADO.NET connection string as one argument",
+                        List.of("sqlcmd", "-C", "Server=db;User Id=sa;Password=ado-pw;"),
+                        List.of("sqlcmd -C Server=db;User Id=sa;Password=****;"), List.of("ado-pw")),
+                row("helm --set with a password among the values",
+                        List.of("helm", "upgrade", "x", "--set", "image.tag=1,db.auth.password=helm-pw"),
+                        List.of("helm upgrade x --set image.tag=1,db.auth.password=****"), List.of("helm-pw")),
+                row("Spring Boot JSON with a password",
+                        List.of("java", "-Dspring.application.json={\"spring.datasource.password\":\"sbj-pw\"}", "-jar",
+                                "app.jar"),
+                        List.of("java -Dspring.application.json={\"spring.datasource.password\":\"****\"} "
+                                + "-jar app.jar"),
+                        List.of("sbj-pw")),
+                row("Java agent options with a key",
+                        List.of("java", "-javaagent:/opt/a.jar=apikey=agent-key", "-jar", "app.jar"),
+                        List.of("java -javaagent:/opt/a.jar=apikey=**** -jar app.jar"), List.of("agent-key")),
+                row("docker login -p",
+                        List.of("docker", "login", "-u", "ci", "-p", "s3cr3t-dl", "registry.example"),
+                        List.of("docker login -u ci -p **** registry.example"), List.of("s3cr3t-dl")),
+                row("docker login --password alone",
+                        List.of("docker", "login", "--password", "s3cr3t-dl2"),
+                        List.of("docker login --password ****"), List.of("s3cr3t-dl2")),
+                row("openssl enc -k",
+                        List.of("openssl", "enc", "-aes256", "-k", "enc-s3cr3t", "-in", "f"),
+                        List.of("openssl enc -aes256 -k **** -in f"), List.of("enc-s3cr3t")),
+                row("ldapsearch with an attached -w",
+                        List.of("ldapsearch", "-wS3cret-ldap", "-D", "cn=admin"),
+                        List.of("ldapsearch -w**** -D cn=admin"), List.of("S3cret-ldap")),
+                row("sqlcmd with an attached -P",
+                        List.of("sqlcmd", "-S", "db", "-PS3cret-sql"),
+                        List.of("sqlcmd -S db -P****"), List.of("S3cret-sql")),
+                row("zip with an attached -P",
+                        List.of("zip", "-PS3cret-zip", "out.zip", "a.txt"),
+                        List.of("zip -P**** out.zip a.txt"), List.of("S3cret-zip")),
+                row("rabbitmqctl add_user",
+                        List.of("rabbitmqctl", "add_user", "admin", "S3cret-rmq"),
+                        List.of("rabbitmqctl add_user admin ****"), List.of("S3cret-rmq")),
+                row("rabbitmqctl change_password",
+                        List.of("rabbitmqctl", "change_password", "admin", "S3cret-rmq2"),
+                        List.of("rabbitmqctl change_password admin ****"), List.of("S3cret-rmq2")),
+                row("htpasswd -b",
+                        List.of("htpasswd", "-b", "file", "user", "S3cret-ht"),
+                        List.of("htpasswd -b file ****"), List.of("S3cret-ht")),
+                row("redis URL with a base64 password holding a slash",
+                        List.of("redis-cli", "-u", "redis://default:ab/cd@host:6379"),
+                        List.of("redis-cli -u redis://****@host:6379"), List.of("ab/cd", "cd@")),
+                row("redis-server --requirepass with a password that starts with a dash",
+                        List.of("redis-server", "--requirepass", "-Zx9", "--port", "6379"),
+                        List.of("redis-server --requirepass **** --port 6379"), List.of("Zx9")),
+                row("Virtuoso's own Teams webhook",
+                        List.of("java", "-jar", "virtuoso.jar", "--web_server.alerts.webhooks[0].url="
+                                + "https://x.webhook.office.com/webhookb2/abc@def/IncomingWebhook/TEAMSTOKEN/xyz"),
+                        List.of("--web_server.alerts.webhooks[0].url=https://x.webhook.office.com/webhookb2/****"),
+                        List.of("abc@def", "TEAMSTOKEN", "xyz")),
+                row("webhook host",
+                        List.of("notify", "https://hooks.example.com/services/T1/B2/HOOKSECRET"),
+                        List.of("notify https://hooks.example.com/services/****"), List.of("B2", "HOOKSECRET")),
+                row("webhook path",
+                        List.of("notify", "https://example.com/api/webhooks/1/PATHTOKEN"),
+                        List.of("notify https://example.com/api/webhooks/****"), List.of("PATHTOKEN")),
                 row("nginx rewrites its command line",
                         List.of("nginx: master process /usr/sbin/nginx -g daemon off;"),
                         List.of("nginx: master process /usr/sbin/nginx -g daemon off;"), List.of()),
@@ -359,6 +435,16 @@ class MaskedCommandLineTest {
     void leavesOrdinaryCommandLinesAlone() {
         assertThat(MaskedCommandLine.of(List.of("python3", "-m", "http.server", "9123")))
             .isEqualTo("python3 -m http.server 9123");
+    }
+
+    @Test
+    void anAttemptMasksTheHolderCommandInItsDetailByTheHoldersProgram() {
+        PortAttempt attempt = new PortAttempt(8000, BindOutcome.IN_USE, null, null,
+                "in use by PID 4242 (mysql -uroot -pHunter2) and 2 more");
+        assertThat(attempt.detail()).isEqualTo("in use by PID 4242 (mysql -uroot -p****) and 2 more");
+        assertThat(new PortAttempt(8000, BindOutcome.IN_USE, null, null, attempt.detail())).isEqualTo(attempt);
+        assertThat(new PortAttempt(8000, BindOutcome.IN_USE, null, null, "in use by an unknown process (ss\u001b[2J)")
+            .detail()).isEqualTo("in use by an unknown process (ss\\x1b[2J)");
     }
 
     @Test
