@@ -28,11 +28,19 @@ class CleartextCredentialsWarning implements SmartInitializingSingleton {
 
     private final ManagementServerProperties management;
 
+    private final boolean extraListeners;
+
+    /**
+     * @param extraListeners whether the server may listen on more ports than the primary one
+     * ({@code web_server.additional_ports}, {@code web_server.reclaim}): those listeners are
+     * plain HTTP even when {@code server.ssl} is on
+     */
     CleartextCredentialsWarning(SecurityProperties security, ServerProperties server,
-            ManagementServerProperties management) {
+            ManagementServerProperties management, boolean extraListeners) {
         this.security = security;
         this.server = server;
         this.management = management;
+        this.extraListeners = extraListeners;
     }
 
     @Override
@@ -46,13 +54,16 @@ class CleartextCredentialsWarning implements SmartInitializingSingleton {
             return warnings;
         }
         if (isCleartextOnNetwork(server.getAddress(), server.getSsl())) {
-            warnings.add(message("server", server.getAddress()));
+            warnings.add(message("the server speaks", server.getAddress()));
+        }
+        else if (extraListeners && isCleartextOnNetwork(server.getAddress(), null)) {
+            warnings.add(message("the additional and reclaimed listeners (never TLS) speak", server.getAddress()));
         }
         if (management != null && management.getPort() != null && management.getPort() > 0
                 && !Objects.equals(management.getPort(), server.getPort())) {
             InetAddress address = (management.getAddress() != null) ? management.getAddress() : server.getAddress();
             if (isCleartextOnNetwork(address, management.getSsl())) {
-                warnings.add(message("management server", address));
+                warnings.add(message("the management server speaks", address));
             }
         }
         return warnings;
@@ -62,11 +73,11 @@ class CleartextCredentialsWarning implements SmartInitializingSingleton {
         return !Ssl.isEnabled(ssl) && (address == null || !address.isLoopbackAddress());
     }
 
-    private static String message(String listener, InetAddress address) {
+    private static String message(String listenerSpeaks, InetAddress address) {
         String where = (address != null) ? address.getHostAddress() : "every address";
-        return "spring.security.user.password is set, but the " + listener + " speaks plain HTTP on " + where
+        return "spring.security.user.password is set, but " + listenerSpeaks + " plain HTTP on " + where
                 + ": remote clients send that password in clear. Fix: enable TLS (server.ssl.*), or bind "
-                + "web_server.host to 127.0.0.1 behind a TLS proxy";
+                + "web_server.host to 127.0.0.1 behind a TLS proxy that sends X-Forwarded-For";
     }
 
 }
