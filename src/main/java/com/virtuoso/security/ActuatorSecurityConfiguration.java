@@ -36,8 +36,8 @@ import com.virtuoso.config.WebServerProperties;
 /**
  * Who may read the actuator endpoints, on every port the server listens on.
  * <ul>
- * <li>A client on this machine (TCP peer on loopback) gets everything, as before endpoints were
- * secured.</li>
+ * <li>A client on this machine (a loopback TCP peer, not relayed, naming a loopback host: see
+ * {@link LoopbackPeerValve}) gets everything, as before endpoints were secured.</li>
  * <li>Any other client gets health and its probe groups, status only, the endpoints listed in
  * {@code web_server.public_endpoints}, and 401 elsewhere.</li>
  * <li>With Spring Boot's {@code spring.security.user.name}/{@code password} set, a remote client
