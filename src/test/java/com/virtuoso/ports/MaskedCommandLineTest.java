@@ -133,8 +133,8 @@ class MaskedCommandLineTest {
                         List.of("abc.def-token", "Bearer abc")),
                 row("curl with cookies",
                         List.of("curl", "-H", "Cookie: session=s3ss10n; theme=dark", "-b", "sid=cookiepw",
-                                "http://localhost:8080/"),
-                        List.of("curl -H Cookie: ****", "-b **** http://localhost:8080/"),
+                                "http://localhost:18080/"),
+                        List.of("curl -H Cookie: ****", "-b **** http://localhost:18080/"),
                         List.of("s3ss10n", "cookiepw", "theme=dark")),
                 row("wget --password",
                         List.of("wget", "--user=ci", "--password=wgetpw", "https://repo.example.com/a.tar.gz"),
@@ -327,8 +327,8 @@ class MaskedCommandLineTest {
                         List.of("python3", "-m", "http.server", "8000", "--bind", "127.0.0.1"),
                         List.of("python3 -m http.server 8000 --bind 127.0.0.1"), List.of()),
                 row("node with --inspect",
-                        List.of("node", "--inspect=0.0.0.0:9229", "server.js", "--port=3000"),
-                        List.of("node --inspect=0.0.0.0:9229 server.js --port=3000"), List.of()));
+                        List.of("node", "--inspect=0.0.0.0:9229", "server.js", "--port=13000"),
+                        List.of("node --inspect=0.0.0.0:9229 server.js --port=13000"), List.of()));
     }
 
     private static Arguments row(String name, List<String> arguments, List<String> kept, List<String> hidden) {
@@ -377,12 +377,12 @@ class MaskedCommandLineTest {
                 "-Dspring.datasource.password=first-secret", "-cp"));
         arguments.add(IntStream.range(0, 200).mapToObj((i) -> "/home/ci/.m2/repository/lib" + i + ".jar")
             .collect(Collectors.joining(":")));
-        arguments.addAll(List.of("com.example.Main", "--api-token", "second-secret", "--server.port=8080"));
+        arguments.addAll(List.of("com.example.Main", "--api-token", "second-secret", "--server.port=18080"));
         String masked = MaskedCommandLine.of(arguments);
         assertThat(masked).hasSizeLessThanOrEqualTo(MaskedCommandLine.LIMIT)
             .startsWith("/usr/lib/jvm/java-17/bin/java -Xmx1g -Dspring.datasource.password=**** -cp /home/ci/")
             .contains(" " + MaskedCommandLine.CUT + " ")
-            .endsWith(" com.example.Main --api-token **** --server.port=8080")
+            .endsWith(" com.example.Main --api-token **** --server.port=18080")
             .doesNotContain("first-secret", "second-secret");
         assertThat(MaskedCommandLine.ofText(masked)).isEqualTo(masked);
         assertThat(MaskedCommandLine.ofText(String.join(" ", arguments))).isEqualTo(masked);

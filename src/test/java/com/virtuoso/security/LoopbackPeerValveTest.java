@@ -31,17 +31,17 @@ class LoopbackPeerValveTest {
 
     @ParameterizedTest
     @CsvSource(textBlock = """
-            localhost:8000,             true
+            localhost:18000,            true
             LOCALHOST,                  true
-            app.localhost:8000,         true
-            127.0.0.1:8000,             true
-            [::1]:8000,                 true
-            0.0.0.0:8000,               true
+            app.localhost:18000,        true
+            127.0.0.1:18000,            true
+            [::1]:18000,                true
+            0.0.0.0:18000,              true
             [::],                       true
-            evil.example:8000,          false
+            evil.example:18000,         false
             localhost.evil.example,     false
-            198.51.100.1:8000,          false
-            [fe80::1]:8000,             false
+            198.51.100.1:18000,         false
+            [fe80::1]:18000,            false
             '',                         false
             """)
     void onlyLoopbackNamesInTheHostHeaderAreLocal(String host, boolean loopback) {
