@@ -41,7 +41,7 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
     Confirmation confirmation;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "" + KillCommand.DEFAULT_TIMEOUT_SECONDS,
-            description = "How long to wait for a stopped server to free the port (default: ${DEFAULT-VALUE}).")
+            description = "How long to wait for a stopped server to free the port, 0-3600 (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
     /**
@@ -60,6 +60,7 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        KillCommand.checkTimeout(spec, timeoutSeconds);
         LoadedConfig loaded = loadConfig();
         printWarnings(loaded);
         PortTools tools = PortTools.of(loaded);
@@ -106,6 +107,8 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
         }
         ListenerShutdown.Result stopped = shutdown.stop(port, holders, Duration.ofSeconds(timeoutSeconds), false);
         String message = stopped.free() ? "Stopped Virtuoso " + pids(holders) + "; port " + port + " is free now."
+                : !stopped.unsent().isEmpty() ? "Port " + port + " is still held by " + pids(stopped.remaining())
+                        + ": " + String.join("; ", stopped.unsent())
                 : "Port " + port + " is still held by " + pids(stopped.remaining()) + " after " + timeoutSeconds
                         + " s; stop it with: java -jar " + RunningJar.path() + " ports kill " + port + " --force";
         return report(new Report(port, holders, "stop-virtuoso", null, stopped.free(), message));

@@ -13,6 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  * only when forced; identity (PID, start time, still holding the port) checked again right
  * before each signal; success only when the port is verified free. A process whose start time
  * cannot be read is never signalled: without it, a process that reused the PID looks the same.
+ * A signal that cannot be sent (not permitted, or the process is gone) is reported, and the port
+ * is then not waited for: a holder that was never told to stop will not free it.
  */
 public final class ListenerShutdown {
 
@@ -24,9 +26,31 @@ public final class ListenerShutdown {
 
     private final String user;
 
+    private final Signals signals;
+
     public ListenerShutdown(PortHolderLookup holderLookup, String user) {
+        this(holderLookup, user, (process, kill) -> kill ? process.destroyForcibly() : process.destroy());
+    }
+
+    ListenerShutdown(PortHolderLookup holderLookup, String user, Signals signals) {
         this.holderLookup = holderLookup;
         this.user = user;
+        this.signals = signals;
+    }
+
+    /**
+     * Sends SIGTERM or SIGKILL. A seam for tests: as root, every signal can be sent, so the
+     * failures this class must report cannot be produced for real.
+     */
+    @FunctionalInterface
+    interface Signals {
+
+        /**
+         * Whether the signal was sent; false when the OS refused it (EPERM) or the process is gone,
+         * as {@link ProcessHandle#destroy()} tells.
+         */
+        boolean send(ProcessHandle process, boolean kill);
+
     }
 
     /**
@@ -35,8 +59,16 @@ public final class ListenerShutdown {
      * @param free whether no process listens on the port any more
      * @param remaining who still listens on it
      * @param killed the PIDs that were sent SIGKILL
+     * @param unsent the signals that could not be sent, one sentence each
      */
-    public record Result(boolean free, List<PortHolder> remaining, List<Long> killed) {
+    public record Result(boolean free, List<PortHolder> remaining, List<Long> killed, List<String> unsent) {
+
+        public Result {
+            remaining = List.copyOf(remaining);
+            killed = List.copyOf(killed);
+            unsent = List.copyOf(unsent);
+        }
+
     }
 
     /** Why {@code holder} must not be stopped, or empty when it may be. */
@@ -66,24 +98,48 @@ public final class ListenerShutdown {
 
     /**
      * Sends SIGTERM to each holder still holding {@code port}, waits up to {@code grace} for the
-     * port to be free, then, when {@code force}, SIGKILL to those still holding it.
+     * port to be free, then, when {@code force}, SIGKILL to those still holding it. When a signal
+     * cannot be sent to a process that is still alive, the port is checked once instead of waited
+     * for, and the result says which signal did not go out.
      */
     public Result stop(int port, List<PortHolder> holders, Duration grace, boolean force) {
-        for (PortHolder holder : holders) {
-            stillHolding(port, holder).ifPresent(ProcessHandle::destroy);
-        }
-        List<PortHolder> remaining = awaitFree(port, grace);
+        List<String> unsent = new ArrayList<>();
+        boolean blocked = signalAll(port, holders, false, new ArrayList<>(), unsent);
+        List<PortHolder> remaining = awaitFree(port, blocked ? Duration.ZERO : grace);
         List<Long> killed = new ArrayList<>();
         if (!remaining.isEmpty() && force) {
-            for (PortHolder holder : holders) {
-                stillHolding(port, holder).ifPresent((process) -> {
-                    process.destroyForcibly();
-                    killed.add(process.pid());
-                });
-            }
-            remaining = awaitFree(port, AFTER_KILL);
+            blocked = signalAll(port, holders, true, killed, unsent);
+            remaining = awaitFree(port, blocked ? Duration.ZERO : AFTER_KILL);
         }
-        return new Result(remaining.isEmpty(), remaining, killed);
+        return new Result(remaining.isEmpty(), remaining, killed, unsent);
+    }
+
+    /**
+     * Signals each holder still holding the port; adds the PIDs signalled to {@code sent} and a
+     * sentence per signal that could not be sent to {@code unsent}. Returns whether a process that
+     * could not be signalled is still alive, so waiting for the port would only run out the clock.
+     */
+    private boolean signalAll(int port, List<PortHolder> holders, boolean kill, List<Long> sent, List<String> unsent) {
+        String signal = kill ? "SIGKILL" : "SIGTERM";
+        boolean blocked = false;
+        for (PortHolder holder : holders) {
+            Optional<ProcessHandle> process = stillHolding(port, holder);
+            if (process.isEmpty()) {
+                continue;
+            }
+            if (signals.send(process.get(), kill)) {
+                sent.add(holder.pid());
+            }
+            else if (process.get().isAlive()) {
+                blocked = true;
+                unsent.add(signal + " could not be sent to PID " + holder.pid() + " (" + holder.user()
+                        + "): the OS does not permit it; run as " + holder.user() + " or root");
+            }
+            else {
+                unsent.add(signal + " could not be sent to PID " + holder.pid() + ": it has exited");
+            }
+        }
+        return blocked;
     }
 
     /**

@@ -60,6 +60,21 @@ public final class PortHolderLookup {
         return PortHolders.found(owners.pids().stream().sorted().map(this::describe).toList());
     }
 
+    /**
+     * Whether this process can see that nobody listens on {@code port}: the kernel's tables are
+     * readable and hold no LISTEN row for it. False when it cannot tell (no {@code /proc}), so
+     * that a caller never mistakes "cannot see" for "nobody".
+     */
+    public boolean seesNoListener(int port) {
+        if (!Files.isReadable(proc.resolve("net/tcp"))) {
+            return false;
+        }
+        Map<String, Integer> uidBySocket = new HashMap<>();
+        readListeners(proc.resolve("net/tcp"), port, uidBySocket);
+        readListeners(proc.resolve("net/tcp6"), port, uidBySocket);
+        return uidBySocket.isEmpty();
+    }
+
     private static void readListeners(Path table, int port, Map<String, Integer> uidBySocket) {
         List<String> rows;
         try {

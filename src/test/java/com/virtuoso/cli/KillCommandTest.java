@@ -1,6 +1,8 @@
 package com.virtuoso.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -14,12 +16,19 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import com.virtuoso.ports.BindFailureClassifier;
+import com.virtuoso.ports.FakeProc;
 import com.virtuoso.ports.ListenerShutdown;
 import com.virtuoso.ports.PortHolder;
 import com.virtuoso.ports.PortHolderLookup;
+import com.virtuoso.ports.PortPrivileges;
+import com.virtuoso.ports.PortProbe;
 import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.ListenerProcess;
 
@@ -141,6 +150,69 @@ class KillCommandTest {
         CliRun run = kill("--yes");
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("Nobody listens on port " + port);
+    }
+
+    @Test
+    void aListenerThisUserCannotSeeIsNeverCalledFree() throws Exception {
+        Path proc = directory.resolve("proc");
+        FakeProc.hiddenListener(proc, port, 65534);
+        try (ServerSocket hidden = new ServerSocket()) {
+            hidden.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+            CliRun run = killSeeing(proc, "--yes");
+            assertThat(run.exitCode()).isOne();
+            assertThat(run.out()).contains("Nothing was stopped, and port " + port + " is not known to be free")
+                .contains("in use on 127.0.0.1, by a listener this user cannot see")
+                .contains("uid 65534")
+                .doesNotContain("Nobody listens");
+            assertThat(hidden.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void withoutProcAFreeBindIsNotEnoughToCallThePortFree() throws Exception {
+        Path proc = Files.createDirectories(directory.resolve("no-proc"));
+        CliRun run = killSeeing(proc, "--yes", "--json");
+        assertThat(run.exitCode()).isOne();
+        JsonNode report = JsonMapper.shared().readTree(run.out());
+        assertThat(report.get("action").asString()).isEqualTo("unseen");
+        assertThat(report.get("free").asBoolean()).isFalse();
+        assertThat(report.get("reasons").get(0).asString()).contains("can be bound on 127.0.0.1")
+            .contains("cannot be ruled out")
+            .contains("no /proc/net/tcp");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "-1", "3601", "99999999999999" })
+    void aTimeoutOutside0To3600IsAUsageError(String timeout) throws Exception {
+        try (ListenerProcess listener = ListenerProcess.start("127.0.0.1", port)) {
+            CliRun run = kill("--yes", "--timeout", timeout);
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("--timeout must be from 0 to 3600 seconds, not " + timeout)
+                .doesNotContain("Exception");
+            assertThat(listener.isAlive()).isTrue();
+            CliRun autoFix = CliRun.of("auto-fix", "--config", config.toString(), "--yes", "--timeout", timeout);
+            assertThat(autoFix.exitCode()).isEqualTo(2);
+            assertThat(autoFix.err()).contains("--timeout must be from 0 to 3600 seconds");
+        }
+    }
+
+    /** {@code kill} with a holder lookup that reads {@code proc} instead of {@code /proc}. */
+    private CliRun killSeeing(Path proc, String... options) {
+        PortHolderLookup lookup = FakeProc.lookup(proc);
+        PortPrivileges privileges = PortPrivileges.detect();
+        PortTools tools = new PortTools(privileges, lookup, new PortProbe(new BindFailureClassifier(privileges), lookup),
+                directory);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine command = new CommandLine(new KillCommand((loaded) -> tools));
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        String[] args = new String[options.length + 3];
+        args[0] = Integer.toString(port);
+        args[1] = "--config";
+        args[2] = config.toString();
+        System.arraycopy(options, 0, args, 3, options.length);
+        return new CliRun(command.execute(args), out.toString(), err.toString());
     }
 
     private CliRun kill(String... options) {
