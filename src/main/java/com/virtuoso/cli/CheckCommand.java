@@ -23,7 +23,7 @@ import com.virtuoso.state.StateDirectoryRefusedException;
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = { "Tell whether PORT is free on the configured host, judged as the server's bind would judge it "
                 + "(IPv4 and IPv6). When it is in use, list every process listening on it.",
-                "Exit 0 when free, 1 when in use or not bindable." })
+                "Exit 0 when free, 1 when in use or not bindable, 2 for a bad argument (an unresolvable --host)." })
 class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "PORT", description = "Port to check, 1-65535.")
@@ -59,7 +59,7 @@ class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
         LoadedConfig config = loadConfig();
         printWarnings(config);
         PortTools tools = PortTools.of(config);
-        InetAddress address = (host != null) ? InetAddress.getByName(host) : config.host();
+        InetAddress address = (host != null) ? HostArgument.resolve(spec, host) : config.host();
         PortProbe.Result result = tools.probe().check(address, port);
         // the registry is read only when someone holds the port: a free port is answered sooner
         Set<Long> virtuoso = result.holders().holders().isEmpty() ? Set.of() : registeredServers(tools);

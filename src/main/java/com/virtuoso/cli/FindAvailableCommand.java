@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "find-available", mixinStandardHelpOptions = true,
         description = { "Print the first free port(s) at or after START (default: web_server.port), one per line, "
                 + "numbers alone, for scripts. Ports in the OS ephemeral range are skipped unless --max reaches "
-                + "into it.", "Exit 0 when COUNT ports were found, 1 when fewer." })
+                + "into it. A COUNT larger than the range is capped to it, with a warning.",
+                "Exit 0 when COUNT ports were found, 1 when fewer, 2 for a bad argument (an unresolvable --host)." })
 class FindAvailableCommand extends ConfiguredCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "START", arity = "0..1", description = "First port to try (default: web_server.port).")
@@ -53,9 +54,19 @@ class FindAvailableCommand extends ConfiguredCommand implements Callable<Integer
         if (count < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--count must be 1 or more");
         }
-        InetAddress address = (host != null) ? InetAddress.getByName(host) : config.host();
+        if (last < first) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--max " + last + " is below the first port " + first + "; pass a --max of " + first + " or more");
+        }
+        int wanted = Math.min(count, last - first + 1);
+        if (wanted < count) {
+            err().println("warning: --count " + count + " is more than the " + wanted + " port(s) from " + first
+                    + " to " + last + "; looking for " + wanted);
+            err().flush();
+        }
+        InetAddress address = (host != null) ? HostArgument.resolve(spec, host) : config.host();
         List<Integer> found = new ArrayList<>();
-        for (int port = first; port <= last && found.size() < count; port++) {
+        for (int port = first; port <= last && found.size() < wanted; port++) {
             if (tools.probe().isFree(address, port)) {
                 found.add(port);
             }
@@ -66,9 +77,10 @@ class FindAvailableCommand extends ConfiguredCommand implements Callable<Integer
         else {
             found.forEach(out()::println);
         }
-        if (found.size() < count) {
-            err().println("Found " + found.size() + " free port(s) of " + count + " between " + first + " and " + last
-                    + " on " + address.getHostAddress() + "; widen the range with --max");
+        if (found.size() < wanted) {
+            err().println("Found " + found.size() + " free port(s) of " + wanted + " between " + first + " and " + last
+                    + " on " + address.getHostAddress() + "; "
+                    + ((last < 65535) ? "widen the range with --max" : "start lower, or free some of these ports"));
             err().flush();
             return 1;
         }
