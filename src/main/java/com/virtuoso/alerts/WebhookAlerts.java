@@ -13,11 +13,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -26,6 +27,11 @@ import java.util.function.Consumer;
  * short timeouts, a few retries with growing pauses, and each event once per dedup window. A
  * receiver that stays unreachable costs one warning until it answers again. Webhook URLs carry
  * their token, so every message shows them {@link WebhookUrl#redacted() redacted}.
+ * <p>
+ * Nothing here can pile up: each delivery, retries included, has an overall deadline (a receiver
+ * that answers its headers and then trickles its body would otherwise hold the one sender thread
+ * for ever), and at most {@value #QUEUE_CAPACITY} deliveries wait; beyond that the oldest is
+ * dropped, with one warning until the queue has emptied.
  */
 public final class WebhookAlerts implements AutoCloseable {
 
@@ -47,6 +53,12 @@ public final class WebhookAlerts implements AutoCloseable {
 
     static final List<Duration> RETRY_PAUSES = List.of(Duration.ofMillis(200), Duration.ofSeconds(1));
 
+    /** Room for every alert of a burst across a few webhooks; a longer queue means a stuck receiver. */
+    static final int QUEUE_CAPACITY = 100;
+
+    /** Three attempts with their timeouts and pauses, and some slack. */
+    static final Duration DEADLINE = Duration.ofSeconds(10);
+
     private final List<Webhook> webhooks;
 
     private final Duration dedupWindow;
@@ -57,7 +69,11 @@ public final class WebhookAlerts implements AutoCloseable {
 
     private final HttpClient http;
 
-    private final ExecutorService sender;
+    private final ThreadPoolExecutor sender;
+
+    private final Duration deadline;
+
+    private final AtomicBoolean dropping = new AtomicBoolean();
 
     private final Map<String, Instant> lastSent = new ConcurrentHashMap<>();
 
@@ -69,15 +85,23 @@ public final class WebhookAlerts implements AutoCloseable {
      * server starts, which is when an operator reads such a warning.
      */
     public WebhookAlerts(List<Webhook> webhooks, Duration dedupWindow, Clock clock, Consumer<String> warnings) {
+        this(webhooks, dedupWindow, clock, warnings, QUEUE_CAPACITY, DEADLINE);
+    }
+
+    /** With a queue capacity and deadline of its own, for tests that fill the queue or outlast the deadline. */
+    WebhookAlerts(List<Webhook> webhooks, Duration dedupWindow, Clock clock, Consumer<String> warnings,
+            int queueCapacity, Duration deadline) {
         this.webhooks = List.copyOf(webhooks);
         this.dedupWindow = dedupWindow;
         this.clock = clock;
         this.warnings = warnings;
-        this.sender = Executors.newSingleThreadExecutor((task) -> {
-            Thread thread = new Thread(task, "virtuoso-webhooks");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.deadline = deadline;
+        this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueCapacity),
+                (task) -> {
+                    Thread thread = new Thread(task, "virtuoso-webhooks");
+                    thread.setDaemon(true);
+                    return thread;
+                }, (task, executor) -> dropOldest(task));
         this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
         this.webhooks.forEach((webhook) -> webhook.url().cleartextWarning().ifPresent(warnings));
     }
@@ -90,9 +114,33 @@ public final class WebhookAlerts implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         lastSent.put(event.dedupKey(), now);
-        return CompletableFuture.allOf(webhooks.stream()
-            .map((webhook) -> CompletableFuture.runAsync(() -> deliver(webhook, event), sender))
-            .toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(webhooks.stream().map((webhook) -> {
+            Delivery delivery = new Delivery(webhook, event);
+            sender.execute(delivery);
+            return delivery.done();
+        }).toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * The queue is full: drops its oldest delivery for {@code task}, warning once until the queue
+     * has emptied. After {@link #close()}, drops {@code task} itself.
+     */
+    private void dropOldest(Runnable task) {
+        if (sender.isShutdown()) {
+            ((Delivery) task).done().complete(null);
+            return;
+        }
+        Runnable oldest = sender.getQueue().poll();
+        if (oldest instanceof Delivery dropped) {
+            dropped.done().complete(null);
+            if (dropping.compareAndSet(false, true)) {
+                warnings.accept("Webhook alerts come faster than they can be delivered: the oldest waiting one ("
+                        + dropped.event().type() + " to " + dropped.webhook().url() + ") was dropped; at most "
+                        + (sender.getQueue().size() + sender.getQueue().remainingCapacity())
+                        + " wait, and further drops are not logged until the queue has emptied");
+            }
+        }
+        sender.execute(task);
     }
 
     /** Sends {@code event} and waits for the deliveries, at most {@code within}: for a process about to exit. */
@@ -125,13 +173,21 @@ public final class WebhookAlerts implements AutoCloseable {
             warnUnreachable(webhook, event, "the HTTP client cannot send to this URL");
             return;
         }
+        long end = System.nanoTime() + deadline.toNanos();
         String failure = null;
         for (int attempt = 0; attempt <= RETRY_PAUSES.size(); attempt++) {
             if (attempt > 0) {
-                pause(RETRY_PAUSES.get(attempt - 1));
+                pause(RETRY_PAUSES.get(attempt - 1), end);
             }
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                failure = "no answer within the deadline of " + deadline.toMillis() + " ms";
+                break;
+            }
+            CompletableFuture<HttpResponse<Void>> response = http.sendAsync(request,
+                    HttpResponse.BodyHandlers.discarding());
             try {
-                int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                int status = response.get(left, TimeUnit.NANOSECONDS).statusCode();
                 if (status < 300) {
                     unreachable.remove(webhook.url());
                     return;
@@ -141,10 +197,16 @@ public final class WebhookAlerts implements AutoCloseable {
                     break; // the receiver refuses this request: sending it again will not help
                 }
             }
-            catch (IOException ex) {
-                failure = webhook.url().scrub(ex.toString());
+            catch (TimeoutException ex) {
+                response.cancel(true);
+                failure = "no answer within the deadline of " + deadline.toMillis() + " ms";
+                break;
+            }
+            catch (ExecutionException ex) {
+                failure = webhook.url().scrub(String.valueOf(ex.getCause()));
             }
             catch (InterruptedException ex) {
+                response.cancel(true);
                 Thread.currentThread().interrupt();
                 return;
             }
@@ -159,14 +221,63 @@ public final class WebhookAlerts implements AutoCloseable {
         }
     }
 
-    private static void pause(Duration duration) {
-        // backoff between retries, on the background sender thread
-        LockSupport.parkNanos(duration.toNanos());
+    private static void pause(Duration duration, long end) {
+        // backoff between retries, on the background sender thread, never past the deadline
+        LockSupport.parkNanos(Math.min(duration.toNanos(), end - System.nanoTime()));
     }
 
     @Override
     public void close() {
-        sender.shutdownNow();
+        sender.shutdownNow().forEach((task) -> ((Delivery) task).done().complete(null));
+    }
+
+    /**
+     * One event for one webhook, and the future its sender waits on: completed when the delivery
+     * is over, whatever its outcome, and when it is dropped, so that no caller waits for ever. A
+     * failure nobody expected is logged here: the future is not one a caller reads.
+     */
+    private final class Delivery implements Runnable {
+
+        private final Webhook webhook;
+
+        private final PortEvent event;
+
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        private Delivery(Webhook webhook, PortEvent event) {
+            this.webhook = webhook;
+            this.event = event;
+        }
+
+        Webhook webhook() {
+            return this.webhook;
+        }
+
+        PortEvent event() {
+            return this.event;
+        }
+
+        CompletableFuture<Void> done() {
+            return this.done;
+        }
+
+        @Override
+        public void run() {
+            try {
+                deliver(this.webhook, this.event);
+            }
+            catch (RuntimeException ex) {
+                warnings.accept("Webhook " + this.webhook.url() + " did not take the " + this.event.type()
+                        + " alert: " + this.webhook.url().scrub(ex.toString()));
+            }
+            finally {
+                if (sender.getQueue().isEmpty()) {
+                    dropping.set(false);
+                }
+                this.done.complete(null);
+            }
+        }
+
     }
 
 }

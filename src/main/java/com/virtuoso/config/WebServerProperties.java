@@ -286,6 +286,14 @@ public class WebServerProperties implements Validator {
                     || url.getHost() == null) {
                 errors.rejectValue("alerts.webhooks[" + i + "].url", "url", "must be an http or https URL with a host");
             }
+            if (webhooks.get(i).getFormat() == null) {
+                errors.rejectValue("alerts.webhooks[" + i + "].format", "required",
+                        "must be set: a webhook takes only the body it understands");
+            }
+        }
+        Duration dedupWindow = properties.getAlerts().getDedupWindow();
+        if (dedupWindow == null || dedupWindow.isNegative() || dedupWindow.isZero()) {
+            errors.rejectValue("alerts.dedupWindow", "range", "must be more than 0 (5m, 30s, ...)");
         }
         Duration release = properties.getReclaimReleaseFallbackAfter();
         if (release != null && release.isNegative()) {
@@ -365,9 +373,10 @@ public class WebServerProperties implements Validator {
         private URI url;
 
         /**
-         * The body it expects: discord, slack or generic (the event as JSON).
+         * The body it expects: discord, slack or generic (the event as JSON). Required: a receiver
+         * sent a body it does not understand refuses every alert.
          */
-        private WebhookFormat format = WebhookFormat.GENERIC;
+        private WebhookFormat format;
 
         public URI getUrl() {
             return this.url;

@@ -1,11 +1,21 @@
 package com.virtuoso.alerts;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +29,7 @@ import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.RecordingReceiver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class WebhookAlertsTest {
 
@@ -130,6 +141,44 @@ class WebhookAlertsTest {
         }
     }
 
+    @Test
+    void aReceiverThatNeverFinishesItsAnswerIsGivenUpAtTheDeadline() throws Exception {
+        try (StallingReceiver receiver = new StallingReceiver();
+                WebhookAlerts alerts = new WebhookAlerts(List.of(new WebhookAlerts.Webhook(receiver.url(),
+                        WebhookFormat.GENERIC)), Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC), warnings::add,
+                        10, Duration.ofSeconds(1))) {
+            alerts.send(fellBack()).get(10, TimeUnit.SECONDS);
+            assertThat(warnings).singleElement()
+                .asString()
+                .contains("did not take the FELL_BACK alert (no answer within the deadline of 1000 ms)");
+        }
+    }
+
+    @Test
+    void theQueueIsBoundedAndDropsTheOldestWithOneWarning() throws Exception {
+        try (ServerSocket silent = new ServerSocket()) {
+            // connections complete in the backlog and are never answered
+            silent.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            URI url = URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/hook");
+            try (WebhookAlerts alerts = new WebhookAlerts(List.of(new WebhookAlerts.Webhook(url, WebhookFormat.GENERIC)),
+                    Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC), warnings::add, 2, Duration.ofSeconds(1))) {
+                List<CompletableFuture<Void>> sent = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    sent.add(alerts.send(new PortEvent(PortEvent.Type.NOT_LISTENING, NOW, 4242, "127.0.0.1", 1,
+                            100 + i, List.of(), "event " + i)));
+                }
+                await().atMost(Duration.ofSeconds(5))
+                    .until(() -> sent.stream().filter(CompletableFuture::isDone).count() >= 5);
+                assertThat(warnings.stream().filter((warning) -> warning.contains("dropped")))
+                    .singleElement()
+                    .asString()
+                    .contains("Webhook alerts come faster than they can be delivered", "at most 2 wait")
+                    .contains(new WebhookUrl(url).redacted());
+                CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     private WebhookAlerts alerts(List<WebhookAlerts.Webhook> webhooks) {
         return new WebhookAlerts(webhooks, Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC), warnings::add);
     }
@@ -142,6 +191,59 @@ class WebhookAlertsTest {
 
     private static PortEvent event(PortEvent.Type type) {
         return new PortEvent(type, NOW, 4242, "127.0.0.1", 8000, 8001, List.of(), type.name());
+    }
+
+    /**
+     * A receiver that sends the status line and headers of a long answer, then never its body:
+     * the request timeout has passed by then, so only an overall deadline ends the wait.
+     */
+    private static final class StallingReceiver implements AutoCloseable {
+
+        private final ServerSocket server;
+
+        private final List<Socket> clients = new CopyOnWriteArrayList<>();
+
+        private final Thread acceptor;
+
+        StallingReceiver() throws IOException {
+            server = new ServerSocket();
+            server.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            acceptor = new Thread(this::serve, "stalling-receiver");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        URI url() {
+            return URI.create("http://127.0.0.1:" + server.getLocalPort() + "/hook");
+        }
+
+        private void serve() {
+            while (!server.isClosed()) {
+                try {
+                    Socket client = server.accept();
+                    clients.add(client);
+                    InputStream in = client.getInputStream();
+                    byte[] request = new byte[8192];
+                    in.read(request);
+                    OutputStream out = client.getOutputStream();
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
+                catch (IOException ex) {
+                    return; // closed by the test
+                }
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+            for (Socket client : clients) {
+                client.close();
+            }
+            acceptor.join(Duration.ofSeconds(5).toMillis());
+        }
+
     }
 
 }

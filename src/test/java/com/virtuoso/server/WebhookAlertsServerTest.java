@@ -69,7 +69,8 @@ class WebhookAlertsServerTest {
         try (ListenerProcess holder = ListenerProcess.start("127.0.0.1", ports.get(0));
                 InProcessServer server = InProcessServer.start(state, "--web_server.port=" + ports.get(0),
                         "--web_server.fallback_ports=" + ports.get(1),
-                        "--web_server.alerts.webhooks[0].url=http://127.0.0.1:" + ports.get(2) + "/dead")) {
+                        "--web_server.alerts.webhooks[0].url=http://127.0.0.1:" + ports.get(2) + "/dead",
+                        "--web_server.alerts.webhooks[0].format=generic")) {
             assertThat(server.port()).isEqualTo(ports.get(1));
             await().atMost(Duration.ofSeconds(30)).until(() -> output.toString().contains("did not take the FELL_BACK"));
             assertThat(output.toString().split("did not take the", -1)).hasSize(2);
