@@ -111,7 +111,9 @@ class ReadOnlyCommandsTest {
                       - url: "https://discord.com/api/webhooks/1234/%sx"
                         format: discord
                       - url: "http://198.51.100.7/hooks/%s"
+                        format: generic
                       - url: "http://127.0.0.1:%d/hooks/%s"
+                        format: generic
                 """.formatted(directory.resolve("state"), token, token, token, primary, token));
         CliRun text = CliRun.of("show-config", "--config", config.toString());
         assertThat(text.exitCode()).isZero();
