@@ -139,16 +139,17 @@ class KillCommand extends ConfiguredCommand implements Callable<Integer> {
     /**
      * Why the port cannot be called free although no holder is named, or empty when it is free:
      * a real bind on {@code host} succeeds and the kernel's tables, readable to this user, show no
-     * listener. {@code unseen} is the lookup's reason for naming nobody.
+     * listener. {@code unseen} is the lookup's reason for naming nobody; a port in use is looked up
+     * again, as the probe found it.
      */
     private Optional<String> notFree(PortTools tools, InetAddress host, String unseen) {
         PortProbe.Result probed = tools.probe().check(host, port);
         String on = " on " + host.getHostAddress();
         if (probed.outcome() == BindOutcome.IN_USE) {
             PortHolders holders = probed.holders();
-            return Optional.of("port " + port + " is in use" + on + ", by "
-                    + (holders.holders().isEmpty() ? "a listener this user cannot see (" + unseen + ")"
-                            : holders.describe()));
+            String by = holders.holders().isEmpty()
+                    ? "a listener this user cannot see (" + holders.unknownReason() + ")" : holders.describe();
+            return Optional.of("port " + port + " is in use" + on + ", by " + by);
         }
         if (!probed.free()) {
             return Optional.of("port " + port + " cannot be bound" + on + ": it is " + probed.outcome().describe());

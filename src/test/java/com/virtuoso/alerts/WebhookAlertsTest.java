@@ -160,8 +160,9 @@ class WebhookAlertsTest {
             // connections complete in the backlog and are never answered
             silent.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
             URI url = URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/hook");
-            try (WebhookAlerts alerts = new WebhookAlerts(List.of(new WebhookAlerts.Webhook(url, WebhookFormat.GENERIC)),
-                    Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC), warnings::add, 2, Duration.ofSeconds(1))) {
+            List<WebhookAlerts.Webhook> webhooks = List.of(new WebhookAlerts.Webhook(url, WebhookFormat.GENERIC));
+            try (WebhookAlerts alerts = new WebhookAlerts(webhooks, Duration.ofMinutes(5),
+                    Clock.fixed(NOW, ZoneOffset.UTC), warnings::add, 2, Duration.ofSeconds(1))) {
                 List<CompletableFuture<Void>> sent = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {
                     sent.add(alerts.send(new PortEvent(PortEvent.Type.NOT_LISTENING, NOW, 4242, "127.0.0.1", 1,

@@ -200,8 +200,8 @@ class KillCommandTest {
     private CliRun killSeeing(Path proc, String... options) {
         PortHolderLookup lookup = FakeProc.lookup(proc);
         PortPrivileges privileges = PortPrivileges.detect();
-        PortTools tools = new PortTools(privileges, lookup, new PortProbe(new BindFailureClassifier(privileges), lookup),
-                directory);
+        PortProbe probe = new PortProbe(new BindFailureClassifier(privileges), lookup);
+        PortTools tools = new PortTools(privileges, lookup, probe, directory);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine command = new CommandLine(new KillCommand((loaded) -> tools));
