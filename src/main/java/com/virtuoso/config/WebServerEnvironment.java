@@ -2,8 +2,6 @@ package com.virtuoso.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,25 +138,11 @@ public final class WebServerEnvironment {
         spring.put("logging.level.root", properties.getLogLevel().name());
         spring.put("server.tomcat.keep-alive-timeout", properties.getTimeoutKeepAlive() + "s");
         spring.put("spring.devtools.restart.enabled", properties.isReload());
-        spring.put("server.tomcat.accesslog.enabled", properties.isAccessLog());
-        spring.putAll(accessLogToConsole());
-        return spring;
-    }
-
-    /** One line per request on standard output, beside the server log, where a file exists for it. */
-    private static Map<String, Object> accessLogToConsole() {
-        if (!Files.isWritable(Path.of("/dev/stdout"))) {
-            return Map.of("server.tomcat.accesslog.directory", Path.of("logs").toAbsolutePath().toString());
+        if (properties.isAccessLog()) {
+            // the server's valve logs each request here, at INFO, whatever log_level says of the rest
+            spring.put("logging.level.virtuoso.access", "INFO");
         }
-        Map<String, Object> console = new LinkedHashMap<>();
-        console.put("server.tomcat.accesslog.directory", "/dev");
-        console.put("server.tomcat.accesslog.prefix", "stdout");
-        console.put("server.tomcat.accesslog.suffix", "");
-        console.put("server.tomcat.accesslog.file-date-format", "");
-        console.put("server.tomcat.accesslog.rotate", false);
-        console.put("server.tomcat.accesslog.buffered", false);
-        console.put("server.tomcat.accesslog.pattern", "%h %l %u %t \"%r\" %s %b %{ms}Tms");
-        return console;
+        return spring;
     }
 
 }

@@ -41,7 +41,8 @@ class WebServerEnvironmentPostProcessorTest {
         assertThat(environment.getProperty("server.address")).isEqualTo("0.0.0.0");
         assertThat(environment.getProperty("logging.level.root")).isEqualTo("DEBUG");
         assertThat(environment.getProperty("server.tomcat.keep-alive-timeout")).isEqualTo("7s");
-        assertThat(environment.getProperty("server.tomcat.accesslog.enabled")).isEqualTo("false");
+        assertThat(environment.getProperty("logging.level.virtuoso.access")).isNull();
+        assertThat(environment.getProperty("server.tomcat.accesslog.enabled")).isNull();
     }
 
     /** An environment with a config file that sets port 8000, and the given variables. */

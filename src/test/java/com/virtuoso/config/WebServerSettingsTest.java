@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.Arrays;
 
 import org.apache.catalina.Valve;
-import org.apache.catalina.valves.AccessLogValve;
+import org.apache.catalina.valves.AbstractAccessLogValve;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,7 +99,7 @@ class WebServerSettingsTest {
     private static long accessLogValves(InProcessServer server) {
         TomcatWebServer tomcat = (TomcatWebServer) ((WebServerApplicationContext) server.context()).getWebServer();
         Valve[] valves = tomcat.getTomcat().getEngine().getPipeline().getValves();
-        return Arrays.stream(valves).filter(AccessLogValve.class::isInstance).count();
+        return Arrays.stream(valves).filter(AbstractAccessLogValve.class::isInstance).count();
     }
 
     private static String readUntilBodyStarts(InputStream in) throws Exception {

@@ -1,0 +1,46 @@
+package com.virtuoso.server;
+
+import java.io.CharArrayWriter;
+
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.valves.AbstractAccessLogValve;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Tomcat's access log, one line per request, handed to the logger {@value #LOGGER_NAME} instead
+ * of a file of its own. Tomcat's {@code AccessLogValve} on {@code /dev/stdout} opened a second
+ * descriptor on whatever standard output was: redirected to a file, its writes and the server
+ * log's landed at two different offsets and overwrote each other, and under systemd the journal
+ * socket cannot be reopened at all. Through the logging system both share one stream, each line
+ * written whole.
+ */
+public class LoggingAccessLogValve extends AbstractAccessLogValve {
+
+    /** The logger the lines go to, at INFO: turn it off, or send it elsewhere, like any other. */
+    public static final String LOGGER_NAME = "virtuoso.access";
+
+    /** Common Log Format and the time taken, as the access log has always been written. */
+    public static final String PATTERN = "%h %l %u %t \"%r\" %s %b %{ms}Tms";
+
+    private final Log logger = LogFactory.getLog(LOGGER_NAME);
+
+    public LoggingAccessLogValve() {
+        setPattern(PATTERN);
+    }
+
+    /** Not even formatted when the logger is off. */
+    @Override
+    public void log(Request request, Response response, long time) {
+        if (this.logger.isInfoEnabled()) {
+            super.log(request, response, time);
+        }
+    }
+
+    @Override
+    protected void log(CharArrayWriter message) {
+        this.logger.info(message.toString());
+    }
+
+}
