@@ -1,0 +1,263 @@
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The server under load while its port handling works: N concurrent keep-alive connections on
+ * GET /actuator/health for the whole run, the port monitor looking every 100 ms, reclaim on with
+ * the fallback released 2 s after the primary is back, and a port holder that comes and goes.
+ *
+ * The holder (this program) binds the primary before the server starts, so the server falls back;
+ * a sixth of the way in it lets go, the monitor reclaims the primary, the clients move to it, and
+ * 2 s later the server closes the fallback; from then on the holder takes the freed fallback port
+ * and lets it go again every 2 s. Prints requests, errors (non-200 and I/O failures), p50 and p99
+ * latency, the time from the holder letting go to the primary answering, and the server's RSS
+ * before and after.
+ *
+ * Run after ./mvnw -q package -DskipTests:
+ *   java bench/LoadBenchmark.java [seconds, default 30] [connections, default 64] [jar, default target/virtuoso.jar]
+ *
+ * Loopback only, on ports picked at run time below the ephemeral range; bounded in time.
+ */
+public class LoadBenchmark {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static final Duration HOLDER_PERIOD = Duration.ofSeconds(2);
+
+    public static void main(String[] args) throws Exception {
+        Duration duration = Duration.ofSeconds((args.length > 0) ? Integer.parseInt(args[0]) : 30);
+        int connections = (args.length > 1) ? Integer.parseInt(args[1]) : 64;
+        Path jar = Path.of((args.length > 2) ? args[2] : "target/virtuoso.jar").toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            System.err.println("No jar at " + jar + ": run ./mvnw -q package -DskipTests first");
+            System.exit(2);
+        }
+        Path work = Files.createTempDirectory("virtuoso-load");
+        Path log = work.resolve("server.log");
+        int primary = freePort();
+        int fallback = freePort(primary);
+        ServerSocket holder = bind(primary);
+        Process server = new ProcessBuilder(java(), "-jar", jar.toString(), "--web_server.host=127.0.0.1",
+                "--web_server.port=" + primary, "--web_server.fallback_ports=" + fallback,
+                "--web_server.monitor.interval=100ms", "--web_server.reclaim=true",
+                "--web_server.reclaim_release_fallback_after=2s", "--web_server.state_dir=" + work.resolve("state"))
+            .directory(work.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+        try {
+            awaitHealthy(server, fallback, log);
+            long rssBefore = rssKiB(server.pid());
+            System.out.printf("server PID %d on fallback %d (primary %d held), %d connections for %d s, "
+                    + "monitor 100 ms, reclaim on, fallback released 2 s after%n", server.pid(), fallback, primary,
+                    connections, duration.toSeconds());
+            AtomicInteger target = new AtomicInteger(fallback);
+            long start = System.nanoTime();
+            long end = start + duration.toNanos();
+            ExecutorService threads = Executors.newFixedThreadPool(connections);
+            try {
+                List<Future<long[]>> perThread = new ArrayList<>();
+                for (int i = 0; i < connections; i++) {
+                    perThread.add(threads.submit(() -> loop(target, end)));
+                }
+                // the holder comes and goes while the clients run
+                LockSupport.parkNanos(duration.dividedBy(6).toNanos());
+                holder.close();
+                long released = System.nanoTime();
+                boolean reclaimed = awaitAccepting(primary, end);
+                long reclaimMillis = (System.nanoTime() - released) / 1_000_000;
+                if (reclaimed) {
+                    target.set(primary);
+                    System.out.printf("primary answering %d ms after the holder let go%n", reclaimMillis);
+                }
+                else {
+                    System.out.println("primary NOT reclaimed before the end of the run; see " + log);
+                }
+                int cycles = holderComesAndGoes(fallback, end);
+                System.out.printf("holder took and released the freed fallback %d times%n", cycles);
+                List<long[]> results = new ArrayList<>();
+                for (Future<long[]> future : perThread) {
+                    results.add(future.get());
+                }
+                report(results, System.nanoTime() - start);
+            }
+            finally {
+                threads.shutdownNow();
+            }
+            long rssAfter = rssKiB(server.pid());
+            System.out.printf("server RSS: before %d MiB, after %d MiB (%+d MiB)%n", rssBefore / 1024, rssAfter / 1024,
+                    (rssAfter - rssBefore) / 1024);
+        }
+        finally {
+            holder.close();
+            server.destroy();
+            if (!server.waitFor(60, TimeUnit.SECONDS)) {
+                server.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /** One client: a request after another, to whichever port the server is on, until {@code end}. */
+    private static long[] loop(AtomicInteger target, long end) {
+        long[] latencies = new long[1024];
+        int count = 0;
+        long errors = 0;
+        while (System.nanoTime() < end) {
+            HttpRequest request = HttpRequest
+                .newBuilder(URI.create("http://127.0.0.1:" + target.get() + "/actuator/health"))
+                .timeout(Duration.ofSeconds(10))
+                .build();
+            long sent = System.nanoTime();
+            try {
+                if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+                    errors++;
+                }
+            }
+            catch (IOException ex) {
+                errors++;
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (count == latencies.length) {
+                latencies = Arrays.copyOf(latencies, count * 2);
+            }
+            latencies[count++] = System.nanoTime() - sent;
+        }
+        long[] result = Arrays.copyOf(latencies, count + 1);
+        result[count] = errors; // the last slot carries the error count
+        return result;
+    }
+
+    /** Once the server has closed the fallback: bind it for 2 s, free it for 2 s, until {@code end}. */
+    private static int holderComesAndGoes(int port, long end) {
+        int cycles = 0;
+        while (System.nanoTime() < end) {
+            try (ServerSocket taken = bind(port)) {
+                cycles++;
+                LockSupport.parkNanos(Math.min(HOLDER_PERIOD.toNanos(), Math.max(0, end - System.nanoTime())));
+            }
+            catch (IOException ex) {
+                // the server still listens there: look again shortly
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                continue;
+            }
+            LockSupport.parkNanos(Math.min(HOLDER_PERIOD.toNanos(), Math.max(0, end - System.nanoTime())));
+        }
+        return cycles;
+    }
+
+    private static void report(List<long[]> perThread, long nanos) {
+        long errors = perThread.stream().mapToLong((latencies) -> latencies[latencies.length - 1]).sum();
+        long[] all = perThread.stream()
+            .flatMapToLong((latencies) -> Arrays.stream(latencies, 0, latencies.length - 1))
+            .sorted()
+            .toArray();
+        System.out.printf("%d requests, %d errors, %.0f req/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", all.length,
+                errors, (all.length - errors) / (nanos / 1e9), percentile(all, 0.50), percentile(all, 0.99),
+                (all.length == 0) ? 0 : all[all.length - 1] / 1e6);
+    }
+
+    private static double percentile(long[] sorted, double fraction) {
+        return (sorted.length == 0) ? 0 : sorted[(int) Math.min(sorted.length - 1, sorted.length * fraction)] / 1e6;
+    }
+
+    private static boolean awaitAccepting(int port, long end) {
+        while (System.nanoTime() < end) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 1000);
+                return true;
+            }
+            catch (IOException ex) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+        }
+        return false;
+    }
+
+    private static void awaitHealthy(Process server, int port, Path log) throws Exception {
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (!server.isAlive()) {
+                throw new IllegalStateException("server exited with " + server.exitValue() + "; see " + log);
+            }
+            try {
+                if (HTTP.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            }
+            catch (ConnectException ex) {
+                // not listening yet
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        throw new IllegalStateException("no 200 on port " + port + " within 120 s; see " + log);
+    }
+
+    /** VmRSS from /proc, in KiB. */
+    private static long rssKiB(long pid) throws IOException {
+        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))
+            .stream()
+            .filter((line) -> line.startsWith("VmRSS:"))
+            .mapToLong((line) -> Long.parseLong(line.replaceAll("\\D", "")))
+            .findFirst()
+            .orElse(-1);
+    }
+
+    private static ServerSocket bind(int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+            return socket;
+        }
+        catch (IOException ex) {
+            socket.close();
+            throw ex;
+        }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort(int... except) throws IOException {
+        while (true) {
+            int port = ThreadLocalRandom.current().nextInt(20000, 32000);
+            if (Arrays.stream(except).anyMatch((taken) -> taken == port)) {
+                continue;
+            }
+            try (ServerSocket socket = bind(port)) {
+                return port;
+            }
+            catch (IOException ex) {
+                // taken: pick another
+            }
+        }
+    }
+
+}
