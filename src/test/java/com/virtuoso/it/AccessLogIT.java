@@ -45,7 +45,7 @@ class AccessLogIT {
                 + "\n  state_dir: \"" + directory.resolve("state") + "\"\n  access_log: true\n");
         try (JarProcess server = JarProcess.start(directory, Map.of())) {
             int port = server.awaitListening();
-            await().atMost(Duration.ofSeconds(60)).until(() -> status(port, "/actuator/health?n=ready") == 200);
+            await().atMost(Duration.ofSeconds(60)).until(() -> status(port, "/actuator/health?ready") == 200);
             sendConcurrently(port, 200);
             // the server logs its shutdown after the access lines: a second writer would overwrite them
             server.terminate();
