@@ -2,10 +2,13 @@ package com.virtuoso.ports;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +26,10 @@ import java.util.stream.Stream;
  * <p>
  * Only listeners are returned, never processes merely connected to the port. On other systems,
  * or when the owner's processes cannot be inspected, the result says why no holder is named.
+ * <p>
+ * A lookup is a diagnostic: whatever it meets (a torn row, a uid beyond {@code int}, an odd
+ * {@code /etc/passwd}, an unreadable table, a process that vanishes) ends as a result that says
+ * the holder is unknown and why, never as an exception that would stop a fall back or a monitor.
  */
 public final class PortHolderLookup {
 
@@ -30,29 +37,58 @@ public final class PortHolderLookup {
 
     private final Path proc;
 
+    private final Path passwd;
+
     public PortHolderLookup() {
         this(Path.of("/proc"));
     }
 
     PortHolderLookup(Path proc) {
-        this.proc = proc;
+        this(proc, Path.of("/etc/passwd"));
     }
 
-    /** Who listens on {@code port}, on any address and either IP version. */
+    PortHolderLookup(Path proc, Path passwd) {
+        this.proc = proc;
+        this.passwd = passwd;
+    }
+
+    /** Who listens on {@code port}, on any address and either IP version, however long it takes to look. */
     public PortHolders lookup(int port) {
-        if (!Files.isReadable(proc.resolve("net/tcp"))) {
+        return lookup(port, null);
+    }
+
+    /**
+     * Who listens on {@code port}, looking at most about {@code budget}: finding a holder lists the
+     * descriptors of every process, which on a busy machine costs more than a periodic check may spend.
+     * @param budget how long to look before saying the holder is unknown, or {@code null} for no limit
+     */
+    public PortHolders lookup(int port, Duration budget) {
+        try {
+            return lookup(port, budget, System.nanoTime());
+        }
+        catch (IOException | UncheckedIOException ex) {
+            return PortHolders.unknown("cannot read the kernel's socket tables (" + ex.getMessage() + "); run: ss -ltnp");
+        }
+        catch (RuntimeException ex) {
+            return PortHolders.unknown("the holder lookup failed (" + ex + "); run: ss -ltnp");
+        }
+    }
+
+    private PortHolders lookup(int port, Duration budget, long start) throws IOException {
+        if (!Files.exists(proc.resolve("net/tcp"))) {
             return PortHolders.unknown("this OS has no /proc/net/tcp; run: lsof -nP -iTCP:" + port + " -sTCP:LISTEN");
         }
-        Map<String, Integer> uidBySocket = new HashMap<>();
-        readListeners(proc.resolve("net/tcp"), port, uidBySocket);
-        readListeners(proc.resolve("net/tcp6"), port, uidBySocket);
+        Map<String, Long> uidBySocket = listeners(port);
         if (uidBySocket.isEmpty()) {
             return PortHolders.unknown("no process listens on port " + port
                     + "; a short-lived client connection may have used it");
         }
-        SocketOwners owners = findOwners(uidBySocket.keySet());
+        SocketOwners owners = findOwners(uidBySocket.keySet(), budget, start);
+        if (owners.gaveUp()) {
+            return PortHolders.unknown("gave up looking for the holder after " + budget.toMillis() + " ms; run: ss -ltnp");
+        }
         if (owners.pids().isEmpty()) {
-            int uid = uidBySocket.values().iterator().next();
+            long uid = uidBySocket.values().iterator().next();
             return PortHolders.unknown("the listener belongs to " + userName(uid)
                     + (owners.hiddenProcesses() > 0 ? ", whose processes this user may not inspect" : "")
                     + "; run as that user or root to see it");
@@ -62,47 +98,90 @@ public final class PortHolderLookup {
 
     /**
      * Whether this process can see that nobody listens on {@code port}: the kernel's tables are
-     * readable and hold no LISTEN row for it. False when it cannot tell (no {@code /proc}), so
-     * that a caller never mistakes "cannot see" for "nobody".
+     * readable and hold no LISTEN row for it. False when it cannot tell (no {@code /proc}, an
+     * unreadable table), so that a caller never mistakes "cannot see" for "nobody".
      */
     public boolean seesNoListener(int port) {
-        if (!Files.isReadable(proc.resolve("net/tcp"))) {
-            return false;
-        }
-        Map<String, Integer> uidBySocket = new HashMap<>();
-        readListeners(proc.resolve("net/tcp"), port, uidBySocket);
-        readListeners(proc.resolve("net/tcp6"), port, uidBySocket);
-        return uidBySocket.isEmpty();
-    }
-
-    private static void readListeners(Path table, int port, Map<String, Integer> uidBySocket) {
-        List<String> rows;
         try {
-            rows = Files.readAllLines(table, StandardCharsets.US_ASCII);
+            return Files.isReadable(proc.resolve("net/tcp")) && listeners(port).isEmpty();
         }
         catch (IOException ex) {
-            return; // no IPv6 on this machine: the table is missing, nothing listens there
+            return false;
         }
+    }
+
+    /**
+     * Whether this process itself listens on {@code port}: the LISTEN rows for the port against
+     * the descriptors of {@code /proc/self} only, so that the server watching its own listeners
+     * costs two table reads and one directory, not a scan of every process.
+     * @throws IOException when it cannot tell: no {@code /proc}, or a table or {@code /proc/self/fd}
+     * cannot be read
+     */
+    public boolean listensHere(int port) throws IOException {
+        if (!Files.exists(proc.resolve("net/tcp"))) {
+            throw new NoSuchFileException(proc.resolve("net/tcp").toString(), null, "this OS has no /proc/net/tcp");
+        }
+        Set<String> sockets = listeners(port).keySet();
+        if (sockets.isEmpty()) {
+            return false;
+        }
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(proc.resolve("self/fd"))) {
+            for (Path fd : fds) {
+                if (isOneOf(fd, sockets)) {
+                    return true;
+                }
+            }
+        }
+        catch (UncheckedIOException ex) {
+            throw ex.getCause();
+        }
+        return false;
+    }
+
+    /** The LISTEN sockets on {@code port}, as {@code socket:[inode]}, with their owner's uid. */
+    private Map<String, Long> listeners(int port) throws IOException {
+        Map<String, Long> uidBySocket = new HashMap<>();
+        readListeners(proc.resolve("net/tcp"), port, uidBySocket);
+        try {
+            readListeners(proc.resolve("net/tcp6"), port, uidBySocket);
+        }
+        catch (NoSuchFileException ex) {
+            // no IPv6 on this machine: the table is missing, nothing listens there
+        }
+        return uidBySocket;
+    }
+
+    private static void readListeners(Path table, int port, Map<String, Long> uidBySocket) throws IOException {
+        List<String> rows = Files.readAllLines(table, StandardCharsets.ISO_8859_1);
         for (String row : rows.subList(Math.min(1, rows.size()), rows.size())) {
             String[] columns = row.trim().split("\\s+");
-            if (columns.length < 10 || !LISTEN.equals(columns[3])) {
+            if (columns.length < 10 || !LISTEN.equals(columns[3]) || columns[1].indexOf(':') < 0) {
                 continue;
             }
             String local = columns[1];
-            int localPort = Integer.parseInt(local.substring(local.indexOf(':') + 1), 16);
-            if (localPort == port) {
-                uidBySocket.put("socket:[" + columns[9] + "]", Integer.parseInt(columns[7]));
+            try {
+                int localPort = Integer.parseInt(local.substring(local.indexOf(':') + 1), 16);
+                if (localPort == port) {
+                    // uids are unsigned 32-bit: 4294967294 (nobody on some systems) does not fit an int
+                    uidBySocket.put("socket:[" + columns[9] + "]", Long.parseLong(columns[7]));
+                }
+            }
+            catch (NumberFormatException ex) {
+                // a row this version cannot read is not a listener it can name: the others still count
             }
         }
     }
 
-    private SocketOwners findOwners(Set<String> sockets) {
+    private SocketOwners findOwners(Set<String> sockets, Duration budget, long start) throws IOException {
         List<Long> pids = new ArrayList<>();
         int hidden = 0;
         try (Stream<Path> processes = Files.list(proc)) {
             for (Path process : (Iterable<Path>) processes::iterator) {
+                if (budget != null && System.nanoTime() - start >= budget.toNanos()) {
+                    return new SocketOwners(pids, hidden, true);
+                }
                 String name = process.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit)) {
+                if (name.isEmpty() || !name.chars().allMatch(Character::isDigit)) {
                     continue;
                 }
                 try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
@@ -113,15 +192,15 @@ public final class PortHolderLookup {
                         }
                     }
                 }
-                catch (IOException ex) {
+                catch (IOException | UncheckedIOException ex) {
                     hidden++; // another user's process, or one that has just exited
                 }
             }
         }
-        catch (IOException ex) {
-            return new SocketOwners(List.of(), 1);
+        catch (UncheckedIOException ex) {
+            throw ex.getCause();
         }
-        return new SocketOwners(pids, hidden);
+        return new SocketOwners(pids, hidden, false);
     }
 
     private static boolean isOneOf(Path fd, Set<String> sockets) {
@@ -166,20 +245,24 @@ public final class PortHolderLookup {
         }
     }
 
-    private String userName(int uid) {
-        try (Stream<String> lines = Files.lines(Path.of("/etc/passwd"))) {
+    private String userName(long uid) {
+        // ISO-8859-1 reads any bytes: a name in another encoding is shown oddly, never a failure
+        try (Stream<String> lines = Files.lines(passwd, StandardCharsets.ISO_8859_1)) {
             Optional<String> name = lines.map(line -> line.split(":"))
-                    .filter(fields -> fields.length > 2 && fields[2].equals(Integer.toString(uid)))
+                    .filter(fields -> fields.length > 2 && fields[2].equals(Long.toString(uid)))
                     .map(fields -> fields[0])
                     .findFirst();
             return name.map(n -> "user " + n + " (uid " + uid + ")").orElse("uid " + uid);
         }
-        catch (IOException ex) {
+        catch (IOException | UncheckedIOException ex) {
             return "uid " + uid;
         }
     }
 
-    private record SocketOwners(List<Long> pids, int hiddenProcesses) {
+    /**
+     * @param gaveUp whether the budget ran out before every process was looked at
+     */
+    private record SocketOwners(List<Long> pids, int hiddenProcesses, boolean gaveUp) {
     }
 
 }

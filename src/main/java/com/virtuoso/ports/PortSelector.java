@@ -97,11 +97,23 @@ public final class PortSelector {
         }
     }
 
+    /**
+     * Why {@code port} could not be bound. Telling why is a diagnostic: when classifying or naming
+     * the holder fails, the attempt says the holder is unknown and the next candidate is tried.
+     */
     private PortAttempt failedAttempt(InetAddress host, int port, Instant at) {
-        BindOutcome outcome = classifier.classify(host, port);
+        BindOutcome outcome;
+        try {
+            outcome = classifier.classify(host, port);
+        }
+        catch (RuntimeException ex) {
+            // a bind failure that cannot be classified is most likely a port in use: say so, and how sure
+            return new PortAttempt(port, BindOutcome.IN_USE, at, null,
+                    "in use by an unknown process (could not tell why the bind failed: " + ex + ")");
+        }
         return switch (outcome) {
             case IN_USE -> {
-                PortHolders holders = holderLookup.lookup(port);
+                PortHolders holders = holders(port);
                 yield new PortAttempt(port, outcome, at, holders.first(), "in use by " + holders.describe());
             }
             case PERMISSION_DENIED -> new PortAttempt(port, outcome, at, null,
@@ -111,6 +123,15 @@ public final class PortSelector {
                     "unavailable: " + host.getHostAddress() + " is not an address of this machine");
             case BOUND -> throw new IllegalStateException("a failed bind cannot be BOUND");
         };
+    }
+
+    private PortHolders holders(int port) {
+        try {
+            return holderLookup.lookup(port);
+        }
+        catch (RuntimeException ex) {
+            return PortHolders.unknown("the holder lookup failed: " + ex);
+        }
     }
 
     private static boolean isBindFailure(Throwable ex) {

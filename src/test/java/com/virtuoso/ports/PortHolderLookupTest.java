@@ -1,20 +1,37 @@
 package com.virtuoso.ports;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.ListenerMain;
 import com.virtuoso.testing.ListenerProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIOException;
 
+/**
+ * The holder lookup on the real /proc, and on a fake /proc tree built for each fault it must
+ * survive: whatever it meets ends as "holder unknown", never as an exception.
+ */
 class PortHolderLookupTest {
 
+    private static final String HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt"
+            + "   uid  timeout inode\n";
+
     private final PortHolderLookup lookup = new PortHolderLookup();
+
+    @TempDir
+    Path proc;
 
     @Test
     void findsTheProcessListeningOnIpv4() throws Exception {
@@ -54,6 +71,119 @@ class PortHolderLookupTest {
             assertThat(holder.command()).contains(ListenerMain.class.getName(), host, Integer.toString(port));
             assertThat(holder.startTime()).isNotNull();
         }
+    }
+
+    @Test
+    void aUidBeyondAnIntIsNamedNotAFailure() throws IOException {
+        int port = FreePorts.pick();
+        writeTables(listenRow(port, "4294967294", "4242"), "");
+        PortHolders holders = new PortHolderLookup(proc, writePasswd("nobody:x:4294967294:4294967294::/:/bin/false\n"))
+            .lookup(port);
+        assertThat(holders.holders()).isEmpty();
+        assertThat(holders.unknownReason()).contains("user nobody (uid 4294967294)");
+    }
+
+    @Test
+    void anOddPasswdFileLeavesTheUidUnnamed() throws IOException {
+        int port = FreePorts.pick();
+        writeTables(listenRow(port, "1234", "4242"), "");
+        Path passwd = proc.resolve("passwd");
+        Files.write(passwd, new byte[] { 'r', 0x00, ':', (byte) 0xff, (byte) 0xfe, '\n', ':', ':', '\n', 'x' });
+        PortHolders holders = new PortHolderLookup(proc, passwd).lookup(port);
+        assertThat(holders.holders()).isEmpty();
+        assertThat(holders.unknownReason()).contains("uid 1234");
+    }
+
+    @Test
+    void tornRowsAreSkippedAndTheOthersStillCount() throws IOException {
+        int port = FreePorts.pick();
+        writeTables("   0: 0100007F:ZZZZ 00000000:0000 0A 00000000:00000000 00:00000000 00000000 1 0 99 1\n"
+                + "   1: garbage 0A 1 2 3 4 5 6 7 8\n" + listenRow(port, "1234", "4242"), "");
+        Path process = Files.createDirectories(proc.resolve("4711/fd"));
+        Files.createSymbolicLink(process.resolve("3"), Path.of("socket:[4242]"));
+        Files.writeString(proc.resolve("4711/cmdline"), "fake-server\0--port\0" + port + "\0");
+        PortHolders holders = new PortHolderLookup(proc, writePasswd("")).lookup(port);
+        assertThat(holders.holders()).extracting(PortHolder::pid).containsExactly(4711L);
+        assertThat(holders.first().command()).contains("fake-server");
+    }
+
+    @Test
+    void aProcessDirectoryThatIsNoPidMakesTheHolderUnknown() throws IOException {
+        int port = FreePorts.pick();
+        writeTables(listenRow(port, "1234", "4242"), "");
+        Path process = Files.createDirectories(proc.resolve("99999999999999999999999/fd"));
+        Files.createSymbolicLink(process.resolve("3"), Path.of("socket:[4242]"));
+        PortHolders holders = new PortHolderLookup(proc, writePasswd("")).lookup(port);
+        assertThat(holders.holders()).isEmpty();
+        assertThat(holders.unknownReason()).contains("the holder lookup failed");
+    }
+
+    @Test
+    void anUnreadableTableMakesTheHolderUnknownNotAbsent() throws IOException {
+        int port = FreePorts.pick();
+        writeTables(listenRow(port, "1234", "4242"), null);
+        Files.createDirectories(proc.resolve("net/tcp6")); // a directory where the table should be
+        PortHolders holders = new PortHolderLookup(proc, writePasswd("")).lookup(port);
+        assertThat(holders.holders()).isEmpty();
+        assertThat(holders.unknownReason()).contains("cannot read").doesNotContain("no process listens");
+    }
+
+    @Test
+    void aLookupPastItsBudgetSaysItGaveUp() throws IOException {
+        int port = FreePorts.pick();
+        writeTables(listenRow(port, "1234", "4242"), "");
+        for (int pid = 100; pid < 110; pid++) {
+            Files.createDirectories(proc.resolve(pid + "/fd"));
+        }
+        PortHolders holders = new PortHolderLookup(proc, writePasswd("")).lookup(port, Duration.ZERO);
+        assertThat(holders.holders()).isEmpty();
+        assertThat(holders.unknownReason()).contains("gave up");
+    }
+
+    @Test
+    void ownListenersAreSeenFromProcSelfAlone() throws IOException {
+        int port = FreePorts.pick();
+        writeTables(listenRow(port, "0", "4242"), "");
+        Path self = Files.createDirectories(proc.resolve("self/fd"));
+        PortHolderLookup fake = new PortHolderLookup(proc, writePasswd(""));
+        assertThat(fake.listensHere(port)).isFalse();
+        Files.createSymbolicLink(self.resolve("7"), Path.of("socket:[4242]"));
+        assertThat(fake.listensHere(port)).isTrue();
+        assertThat(fake.listensHere(FreePorts.pick())).isFalse();
+    }
+
+    @Test
+    void ownListenersCannotBeToldWithoutProc() throws IOException {
+        int port = FreePorts.pick();
+        assertThatIOException().isThrownBy(() -> new PortHolderLookup(proc).listensHere(port));
+        writeTables(listenRow(port, "0", "4242"), "");
+        assertThatIOException().isThrownBy(() -> new PortHolderLookup(proc).listensHere(port));
+    }
+
+    @Test
+    void theRealProcSelfSeesThisProcessListen() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            assertThat(lookup.listensHere(socket.getLocalPort())).isTrue();
+        }
+        assertThat(lookup.listensHere(FreePorts.pick())).isFalse();
+    }
+
+    private static String listenRow(int port, String uid, String inode) {
+        return String.format("   0: 0100007F:%04X 00000000:0000 0A 00000000:00000000 00:00000000 00000000 %s 0 %s 1 "
+                + "0000000000000000 100 0 0 10 0%n", port, uid, inode);
+    }
+
+    /** net/tcp and net/tcp6 with these rows; no tcp6 when {@code tcp6} is {@code null}. */
+    private void writeTables(String tcp, String tcp6) throws IOException {
+        Files.createDirectories(proc.resolve("net"));
+        Files.writeString(proc.resolve("net/tcp"), HEADER + tcp);
+        if (tcp6 != null) {
+            Files.writeString(proc.resolve("net/tcp6"), HEADER + tcp6);
+        }
+    }
+
+    private Path writePasswd(String content) throws IOException {
+        return Files.writeString(proc.resolve("passwd"), content);
     }
 
 }

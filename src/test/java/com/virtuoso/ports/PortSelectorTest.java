@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.ListenerProcess;
@@ -85,6 +88,27 @@ class PortSelectorTest {
                 competitor.close();
             }
         }
+    }
+
+    @Test
+    void aHolderLookupThatMeetsAnOddProcMakesTheHolderUnknownAndTheFallbackGoesOn(@TempDir Path proc)
+            throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        bindSocket(ports.get(0));
+        // the kernel's table as a fake /proc shows it: a uid no int holds, a row torn in half
+        Files.createDirectories(proc.resolve("net"));
+        Files.writeString(proc.resolve("net/tcp"), "  sl  local_address rem_address   st\n"
+                + String.format("   0: 0100007F:%04X 00000000:0000 0A 00000000:00000000 00:00000000 00000000 "
+                        + "4294967295 0 4242 1%n", ports.get(0))
+                + String.format("   1: 0100007F:%04X 00000000:0000 0A", ports.get(0)));
+        PortSelector faulty = new PortSelector(new BindFailureClassifier(PortPrivileges.detect()),
+                new PortHolderLookup(proc, proc.resolve("no-passwd")), Clock.systemUTC());
+        PortSelection selection = faulty.select(LOOPBACK, new PortCandidates(ports.get(0), List.of(ports.get(1)), true),
+                (port) -> bindSocket(port).getLocalPort(), (attempt, next) -> warnings.add(attempt.detail()));
+        assertThat(selection.activePort()).isEqualTo(ports.get(1));
+        assertThat(selection.attempts().get(0).outcome()).isEqualTo(BindOutcome.IN_USE);
+        assertThat(selection.attempts().get(0).holder()).isNull();
+        assertThat(warnings).singleElement().asString().contains("unknown process", "uid 4294967295");
     }
 
     @Test
