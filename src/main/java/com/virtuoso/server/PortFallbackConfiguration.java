@@ -3,6 +3,7 @@ package com.virtuoso.server;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import org.apache.commons.logging.Log;
@@ -40,6 +41,10 @@ import com.virtuoso.state.StateDirectory;
 public class PortFallbackConfiguration {
 
     private static final Log logger = LogFactory.getLog(PortFallbackConfiguration.class);
+
+    private static final Duration MIN_HOLDER_LOOKUP = Duration.ofMillis(200);
+
+    private static final Duration MAX_HOLDER_LOOKUP = Duration.ofSeconds(2);
 
     @Bean
     WebhookAlerts webhookAlerts(WebServerProperties properties) {
@@ -105,10 +110,23 @@ public class PortFallbackConfiguration {
 
     @Bean
     PortMonitor portMonitor(StartupPorts ports, WebServerProperties properties, RunningInstance instance,
-            PortPrivileges privileges, PortHolderLookup holders) {
+            PortPrivileges privileges, PortHolderLookup holders, ObjectProvider<PortMonitor.Probes> probes) {
+        Duration interval = properties.getMonitor().getInterval();
         PortProbe probe = new PortProbe(new BindFailureClassifier(privileges), holders);
-        return new PortMonitor(ports, holders, probe, properties.getMonitor().getInterval(), properties.isReclaim(),
-                properties.getReclaimReleaseFallbackAfter(), instance, Clock.systemUTC());
+        return new PortMonitor(ports,
+                probes.getIfAvailable(() -> PortMonitor.Probes.of(holders, probe, holderLookupBudget(interval))),
+                interval, properties.isReclaim(), properties.getReclaimReleaseFallbackAfter(), instance,
+                Clock.systemUTC());
+    }
+
+    /**
+     * How long the monitor may look for who holds the primary port: a check should cost a small
+     * part of its interval, but below about 200 ms a busy machine's /proc cannot be listed at all.
+     */
+    private static Duration holderLookupBudget(Duration interval) {
+        Duration half = interval.dividedBy(2);
+        return (half.compareTo(MIN_HOLDER_LOOKUP) < 0) ? MIN_HOLDER_LOOKUP
+                : (half.compareTo(MAX_HOLDER_LOOKUP) > 0) ? MAX_HOLDER_LOOKUP : half;
     }
 
     @Bean

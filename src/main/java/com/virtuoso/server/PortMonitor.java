@@ -1,10 +1,14 @@
 package com.virtuoso.server;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +26,7 @@ import org.springframework.context.ApplicationListener;
 import com.virtuoso.alerts.PortEvent;
 import com.virtuoso.ports.PortHolder;
 import com.virtuoso.ports.PortHolderLookup;
+import com.virtuoso.ports.PortHolders;
 import com.virtuoso.ports.PortProbe;
 import com.virtuoso.ports.PortSelection;
 
@@ -30,6 +35,10 @@ import com.virtuoso.ports.PortSelection;
  * each port it should, and, after a fall back, is the primary port free again. With
  * {@code web_server.reclaim} it then adds a listener on the primary port, without a restart, and
  * with {@code reclaim_release_fallback_after} closes the fallback listener after that drain period.
+ * <p>
+ * Each part of a check (reclaim, release, the own listeners, the primary's holder) may fail on
+ * its own: the failure is logged, what that part would have told is reported as unknown, the rest
+ * of the check still updates the state, and the next check runs. A check never stops the monitor.
  */
 class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, DisposableBean {
 
@@ -37,9 +46,7 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
 
     private final StartupPorts ports;
 
-    private final PortHolderLookup holderLookup;
-
-    private final PortProbe probe;
+    private final Probes probes;
 
     private final Duration interval;
 
@@ -51,15 +58,17 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
 
     private final RunningInstance instance;
 
-    private final long pid = ProcessHandle.current().pid();
-
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+    /** Two threads: a fallback listener draining its requests must not hold up the checks. */
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, (task) -> {
         Thread thread = new Thread(task, "virtuoso-port-monitor");
         thread.setDaemon(true);
         return thread;
     });
 
-    private volatile State state = new State(List.of(), null, null, List.of(), null, null);
+    private volatile State state = new State(List.of(), null, null, List.of(), List.of(), null, null, null);
+
+    /** The last failure of each part of a check, so that a part failing at every check is logged once. */
+    private final Map<String, String> failures = new HashMap<>();
 
     private Service service;
 
@@ -77,20 +86,67 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
      * @param reclaimedPort the primary port once reclaimed, or {@code null}
      * @param reclaimedAt when it was reclaimed, or {@code null}
      * @param missing the ports the server should listen on but does not
+     * @param unknown the ports the server should listen on where the last check could not tell
+     * whether it does
      * @param checkedAt when the last check ran, or {@code null} before the first
      * @param primaryHolder who held the primary port at the last check, after a fall back; {@code null}
-     * when nobody did, or the server listens on it
+     * when nobody did, when it could not be named, or when the server listens on it
+     * @param primaryHolderUnknown why no {@code primaryHolder} is named after a fall back, or {@code null}
      */
     public record State(List<Integer> activePorts, Integer reclaimedPort, Instant reclaimedAt, List<Integer> missing,
-            Instant checkedAt, PortHolder primaryHolder) {
+            List<Integer> unknown, Instant checkedAt, PortHolder primaryHolder, String primaryHolderUnknown) {
     }
 
-    PortMonitor(StartupPorts ports, PortHolderLookup holderLookup, PortProbe probe, Duration interval, boolean reclaim,
-            Duration releaseFallbackAfter, RunningInstance instance, Clock clock) {
+    /**
+     * What a check asks of the system. An interface so that a test can make any part of a check
+     * fail (a bean of this type replaces the default).
+     */
+    interface Probes {
+
+        /** Whether {@code host:port} could be bound now. */
+        boolean isFree(InetAddress host, int port);
+
+        /**
+         * Whether this process listens on {@code port}.
+         * @throws IOException when it cannot tell
+         */
+        boolean listensHere(int port) throws IOException;
+
+        /** Who holds {@code port}, looking no longer than a check may spend. */
+        PortHolders holders(int port);
+
+        /**
+         * The system itself: the own listeners seen from {@code /proc/self} only, a foreign holder
+         * looked up for at most {@code budget}.
+         */
+        static Probes of(PortHolderLookup lookup, PortProbe probe, Duration budget) {
+            return new Probes() {
+
+                @Override
+                public boolean isFree(InetAddress host, int port) {
+                    return probe.isFree(host, port);
+                }
+
+                @Override
+                public boolean listensHere(int port) throws IOException {
+                    return lookup.listensHere(port);
+                }
+
+                @Override
+                public PortHolders holders(int port) {
+                    return lookup.lookup(port, budget);
+                }
+
+            };
+        }
+
+    }
+
+    PortMonitor(StartupPorts ports, Probes probes, Duration interval, boolean reclaim, Duration releaseFallbackAfter,
+            RunningInstance instance, Clock clock) {
         this.instance = instance;
         this.ports = ports;
-        this.holderLookup = holderLookup;
-        this.probe = probe;
+        this.probes = probes;
         this.interval = interval;
         this.reclaim = reclaim;
         this.releaseFallbackAfter = releaseFallbackAfter;
@@ -120,7 +176,7 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
             service = tomcat.getTomcat().getService();
             mainConnector = tomcat.getTomcat().getConnector();
             mainPort = mainConnector.getLocalPort();
-            state = new State(List.of(mainPort), null, null, List.of(), null, null);
+            state = new State(List.of(mainPort), null, null, List.of(), List.of(), null, null, null);
         }
         scheduler.scheduleWithFixedDelay(this::checkSafely, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -135,26 +191,26 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
         try {
             check();
         }
-        catch (RuntimeException ex) {
-            // one failed look must not stop the monitor: say so and look again next time
-            logger.warn("Port monitor check failed: " + ex);
+        catch (Throwable ex) {
+            // a task that throws is never run again: whatever went wrong, say so and look again next time
+            logger.warn("Port monitor check failed; the next check runs in " + interval.toMillis() + " ms", ex);
         }
     }
 
     synchronized void check() {
         boolean fellBack = ports.selection().map(PortSelection::fellBack).orElse(false);
         int primary = ports.candidates().primary();
-        if (reclaim && fellBack && reclaimed == null && probe.isFree(ports.host(), primary)) {
-            reclaim(primary);
+        if (reclaim && fellBack && reclaimed == null) {
+            run("reclaim", () -> {
+                if (probes.isFree(ports.host(), primary)) {
+                    reclaim(primary);
+                }
+            });
         }
         State before = state;
         if (reclaimed != null && mainConnector != null && releaseFallbackAfter != null
                 && !clock.instant().isBefore(before.reclaimedAt().plus(releaseFallbackAfter))) {
-            service.removeConnector(mainConnector);
-            mainConnector = null;
-            instance.register(primary);
-            logger.info("Closed the fallback listener on port " + mainPort + " after its drain period; listening on "
-                    + primary + " only");
+            run("release", () -> release(primary));
         }
         List<Integer> active = new ArrayList<>();
         if (reclaimed != null) {
@@ -163,15 +219,113 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
         if (mainConnector != null) {
             active.add(mainPort);
         }
-        List<Integer> missing = active.stream().filter((port) -> !listensOn(port)).toList();
+        List<Integer> missing = new ArrayList<>();
+        List<Integer> unknown = new ArrayList<>();
+        for (int port : active) {
+            Boolean listens = attempt("listener " + port, () -> probes.listensHere(port));
+            if (listens == null) {
+                unknown.add(port);
+            }
+            else if (!listens) {
+                missing.add(port);
+            }
+        }
         if (!missing.isEmpty() && !missing.equals(before.missing())) {
             logger.warn("The server no longer listens on port(s) " + missing + " where it should");
-            ports.alerts().send(ports.event(PortEvent.Type.NOT_LISTENING, null, List.of(),
-                    "the server no longer listens on port(s) " + missing));
+            run("alert", () -> ports.alerts().send(ports.event(PortEvent.Type.NOT_LISTENING, null, List.of(),
+                    "the server no longer listens on port(s) " + missing)));
         }
-        PortHolder primaryHolder = (fellBack && reclaimed == null) ? holderLookup.lookup(primary).first() : null;
-        state = new State(List.copyOf(active), (reclaimed != null) ? primary : null, before.reclaimedAt(), missing,
-                clock.instant(), primaryHolder);
+        PortHolders primaryHolders = null;
+        if (fellBack && reclaimed == null) {
+            primaryHolders = attempt("holder", () -> probes.holders(primary));
+            if (primaryHolders == null) {
+                primaryHolders = PortHolders.unknown("the holder lookup failed; see the log");
+            }
+        }
+        state = new State(List.copyOf(active), (reclaimed != null) ? primary : null, before.reclaimedAt(),
+                List.copyOf(missing), List.copyOf(unknown), clock.instant(),
+                (primaryHolders != null) ? primaryHolders.first() : null,
+                (primaryHolders != null && primaryHolders.holders().isEmpty()) ? primaryHolders.unknownReason() : null);
+    }
+
+    /** A part of a check that may fail. */
+    @FunctionalInterface
+    private interface Part<T> {
+
+        T run() throws Exception;
+
+    }
+
+    /** A part of a check that may fail and returns nothing. */
+    @FunctionalInterface
+    private interface Action {
+
+        void run() throws Exception;
+
+    }
+
+    private void run(String part, Action action) {
+        attempt(part, () -> {
+            action.run();
+            return Boolean.TRUE;
+        });
+    }
+
+    /**
+     * Runs one part of a check. Whatever it throws is logged (once while it keeps failing the same
+     * way) and becomes {@code null}: "cannot tell" for that part, while the others go on.
+     */
+    private <T> T attempt(String part, Part<T> action) {
+        try {
+            T result = action.run();
+            if (failures.remove(part) != null) {
+                logger.info("Port monitor: the " + part + " check works again");
+            }
+            return result;
+        }
+        catch (Throwable ex) {
+            String failure = ex.toString();
+            if (!failure.equals(failures.put(part, failure))) {
+                logger.warn("Port monitor: the " + part + " check failed; reported as unknown until it works", ex);
+            }
+            else {
+                logger.debug("Port monitor: the " + part + " check failed again: " + failure);
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Releases the fallback listener as Spring Boot's graceful shutdown stops a server: paused, a
+     * connection closes after the response it is serving (a new request on an idle keep-alive
+     * connection gets a 503 that tells the client to reconnect) and the listening socket closes
+     * now, so nobody new connects. The listener is removed once its connections have closed, or
+     * after the drain period at the latest; that wait runs on the second thread, so the checks go
+     * on meanwhile.
+     */
+    private void release(int primary) {
+        Connector fallback = mainConnector;
+        int port = mainPort;
+        fallback.pause();
+        fallback.getProtocolHandler().closeServerSocketGraceful();
+        mainConnector = null;
+        run("registry", () -> instance.register(primary));
+        logger.info("Stopped accepting on the fallback port " + port + " after its drain period; listening on "
+                + primary + " only");
+        scheduler.execute(() -> close(fallback, port));
+    }
+
+    private void close(Connector fallback, int port) {
+        try {
+            long left = fallback.getProtocolHandler().awaitConnectionsClose(releaseFallbackAfter.toMillis());
+            service.removeConnector(fallback);
+            logger.info("Closed the fallback listener on port " + port
+                    + ((left > 0) ? " once its connections had closed"
+                            : " with connections still open, at the end of its drain period or as the server stops"));
+        }
+        catch (Throwable ex) {
+            logger.warn("Could not close the fallback listener on port " + port, ex);
+        }
     }
 
     private void reclaim(int primary) {
@@ -192,14 +346,11 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
         reclaimed = connector;
         ports.alerts().send(ports.event(PortEvent.Type.RECLAIMED, primary, List.of(),
                 "the primary port " + primary + " is free again: listening on it, and on " + mainPort));
-        state = new State(state.activePorts(), primary, clock.instant(), state.missing(), state.checkedAt(), null);
+        state = new State(state.activePorts(), primary, clock.instant(), state.missing(), state.unknown(),
+                state.checkedAt(), null, null);
         logger.info("Reclaimed primary port " + primary + ": Virtuoso listens on http://"
                 + ports.host().getHostAddress() + ":" + primary + " again, and still on " + mainPort
                 + ((releaseFallbackAfter != null) ? " for " + releaseFallbackAfter.toSeconds() + " s" : ""));
-    }
-
-    private boolean listensOn(int port) {
-        return holderLookup.lookup(port).heldBy(pid);
     }
 
     /** The timeouts and limits of the main listener, for a listener added later. */

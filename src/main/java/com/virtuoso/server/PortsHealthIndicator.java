@@ -8,7 +8,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 /**
  * The {@code ports} component of {@code /actuator/health}: UP once the server listens, with the
  * port it listens on and whether it fell back; DOWN when the monitor finds it no longer listens
- * on a port where it should.
+ * on a port where it should; UNKNOWN when the monitor could not tell (a failed look is not a lost
+ * listener, and reporting it as DOWN would get a healthy server restarted).
  */
 class PortsHealthIndicator implements HealthIndicator {
 
@@ -24,8 +25,11 @@ class PortsHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         return ports.selection().map((selection) -> {
-            List<Integer> missing = monitor.state().missing();
-            Health.Builder health = missing.isEmpty() ? Health.up() : Health.down().withDetail("notListeningOn", missing);
+            PortMonitor.State state = monitor.state();
+            List<Integer> missing = state.missing();
+            Health.Builder health = !missing.isEmpty() ? Health.down().withDetail("notListeningOn", missing)
+                    : !state.unknown().isEmpty() ? Health.unknown().withDetail("cannotTellListeningOn", state.unknown())
+                    : Health.up();
             return health.withDetail("activePort", selection.activePort())
                 .withDetail("activePorts", monitor.activePorts())
                 .withDetail("primaryPort", ports.candidates().primary())

@@ -10,12 +10,18 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
+import org.apache.catalina.connector.Connector;
+
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -29,7 +35,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The port monitor on real sockets: reclaiming a freed primary port without a restart, releasing
- * the fallback after its drain period, and health going DOWN when a listener is lost.
+ * the fallback after its drain period (its requests in flight finishing), health going DOWN when a
+ * listener is lost and UNKNOWN when the monitor cannot tell, and the monitor surviving failing checks.
  */
 class PortMonitorTest {
 
@@ -95,6 +102,127 @@ class PortMonitorTest {
             tomcat.getTomcat().getConnector().getProtocolHandler().closeServerSocketGraceful();
             await().atMost(Duration.ofSeconds(10)).until(() -> health.health().getStatus().equals(Status.DOWN));
             assertThat(health.health().getDetails().get("notListeningOn")).isEqualTo(List.of(port));
+        }
+    }
+
+    @Test
+    void theMonitorSurvivesFailingChecksAndReportsUnknownNotDown() throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        int primary = ports.get(0);
+        int fallback = ports.get(1);
+        ListenerProcess holder = ListenerProcess.start("127.0.0.1", primary);
+        try (InProcessServer server = InProcessServer.start(state, List.of(FaultyProbes.class),
+                "--web_server.port=" + primary, "--web_server.fallback_ports=" + fallback,
+                "--web_server.reclaim=true", "--web_server.monitor.interval=" + INTERVAL.toMillis() + "ms")) {
+            PortMonitor monitor = server.context().getBean(PortMonitor.class);
+            PortsHealthIndicator health = server.context().getBean(PortsHealthIndicator.class);
+            FaultyProbes probes = server.context().getBean(FaultyProbes.class);
+            // every part of every check throws, yet each check still updates the state and the next one runs
+            await().atMost(Duration.ofSeconds(10)).until(() -> monitor.state().checkedAt() != null);
+            Instant first = monitor.state().checkedAt();
+            await().atMost(Duration.ofSeconds(10)).until(() -> monitor.state().checkedAt().isAfter(first));
+            PortMonitor.State failed = monitor.state();
+            assertThat(failed.unknown()).containsExactly(fallback);
+            assertThat(failed.missing()).isEmpty();
+            assertThat(failed.primaryHolder()).isNull();
+            assertThat(failed.primaryHolderUnknown()).contains("failed");
+            Health unknown = health.health();
+            assertThat(unknown.getStatus()).isEqualTo(Status.UNKNOWN);
+            assertThat(unknown.getDetails().get("cannotTellListeningOn")).isEqualTo(List.of(fallback));
+            assertThat(server.getJson("/actuator/ports").get("monitor").get("unknown"))
+                .extracting(JsonNode::asInt)
+                .containsExactly(fallback);
+
+            probes.failing.set(false);
+            await().atMost(Duration.ofSeconds(10)).until(() -> health.health().getStatus().equals(Status.UP));
+            await().atMost(Duration.ofSeconds(10)).until(() -> monitor.state().primaryHolder() != null
+                    && monitor.state().primaryHolder().pid() == holder.pid());
+            holder.close();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> answers(primary));
+        }
+        finally {
+            holder.close();
+        }
+    }
+
+    @Test
+    void releasingTheFallbackLetsItsRequestsInFlightFinish() throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        int primary = ports.get(0);
+        int fallback = ports.get(1);
+        ListenerProcess holder = ListenerProcess.start("127.0.0.1", primary);
+        try (InProcessServer server = InProcessServer.start(state, List.of(SlowController.class),
+                "--web_server.port=" + primary, "--web_server.fallback_ports=" + fallback,
+                "--web_server.reclaim=true", "--web_server.monitor.interval=" + INTERVAL.toMillis() + "ms",
+                "--web_server.reclaim_release_fallback_after=3s")) {
+            assertThat(server.port()).isEqualTo(fallback);
+            SlowController slow = server.context().getBean(SlowController.class);
+            holder.close();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> answers(primary));
+
+            // a request on the fallback that is still in flight when the release begins
+            CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fallback + SlowController.PATH))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(slow.awaitEntered(10)).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !accepts(fallback));
+            assertThat(inFlight).isNotDone();
+
+            slow.finish();
+            HttpResponse<String> response = inFlight.get();
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("finished");
+            TomcatWebServer tomcat = (TomcatWebServer) ((WebServerApplicationContext) server.context()).getWebServer();
+            await().atMost(Duration.ofSeconds(10))
+                .until(() -> Arrays.stream(tomcat.getTomcat().getService().findConnectors())
+                    .mapToInt(Connector::getPort)
+                    .noneMatch((port) -> port == fallback));
+            assertThat(answers(primary)).isTrue();
+        }
+        finally {
+            holder.close();
+        }
+    }
+
+    @Test
+    void aRequestThatOutlastsTheDrainPeriodDoesNotKeepTheFallbackOpen() throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        int primary = ports.get(0);
+        int fallback = ports.get(1);
+        ListenerProcess holder = ListenerProcess.start("127.0.0.1", primary);
+        try (InProcessServer server = InProcessServer.start(state, List.of(SlowController.class),
+                "--web_server.port=" + primary, "--web_server.fallback_ports=" + fallback,
+                "--web_server.reclaim=true", "--web_server.monitor.interval=" + INTERVAL.toMillis() + "ms",
+                "--web_server.reclaim_release_fallback_after=3s")) {
+            SlowController slow = server.context().getBean(SlowController.class);
+            try {
+                holder.close();
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> answers(primary));
+                CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fallback + SlowController.PATH))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(slow.awaitEntered(10)).isTrue();
+                TomcatWebServer tomcat = (TomcatWebServer) ((WebServerApplicationContext) server.context())
+                    .getWebServer();
+                // the request never finishes on its own: the listener goes anyway, after its drain period
+                await().atMost(Duration.ofSeconds(15))
+                    .until(() -> Arrays.stream(tomcat.getTomcat().getService().findConnectors())
+                        .mapToInt(Connector::getPort)
+                        .noneMatch((port) -> port == fallback));
+                assertThat(inFlight.isDone() && !inFlight.isCompletedExceptionally()).isFalse();
+                assertThat(answers(primary)).isTrue();
+                assertThat(server.context().getBean(PortMonitor.class).state().activePorts()).containsExactly(primary);
+            }
+            finally {
+                slow.finish();
+            }
+        }
+        finally {
+            holder.close();
         }
     }
 
