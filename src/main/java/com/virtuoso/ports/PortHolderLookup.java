@@ -67,7 +67,8 @@ public final class PortHolderLookup {
             return lookup(port, budget, System.nanoTime());
         }
         catch (IOException | UncheckedIOException ex) {
-            return PortHolders.unknown("cannot read the kernel's socket tables (" + ex.getMessage() + "); run: ss -ltnp");
+            return PortHolders
+                .unknown("cannot read the kernel's socket tables (" + ex.getMessage() + "); run: ss -ltnp");
         }
         catch (RuntimeException ex) {
             return PortHolders.unknown("the holder lookup failed (" + ex + "); run: ss -ltnp");
@@ -85,7 +86,8 @@ public final class PortHolderLookup {
         }
         SocketOwners owners = findOwners(uidBySocket.keySet(), budget, start);
         if (owners.gaveUp()) {
-            return PortHolders.unknown("gave up looking for the holder after " + budget.toMillis() + " ms; run: ss -ltnp");
+            return PortHolders
+                .unknown("gave up looking for the holder after " + budget.toMillis() + " ms; run: ss -ltnp");
         }
         if (owners.pids().isEmpty()) {
             long uid = uidBySocket.values().iterator().next();

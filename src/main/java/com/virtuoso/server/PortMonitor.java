@@ -44,6 +44,9 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
 
     private static final Log logger = LogFactory.getLog(PortMonitor.class);
 
+    /** Beyond three intervals, what the longest check (a bounded holder lookup) may add to one. */
+    private static final Duration STALE_GRACE = Duration.ofSeconds(2);
+
     private final StartupPorts ports;
 
     private final Probes probes;
@@ -64,6 +67,9 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
         thread.setDaemon(true);
         return thread;
     });
+
+    /** When the checks were scheduled, or {@code null} before the server listens. */
+    private volatile Instant watchingSince;
 
     private volatile State state = new State(List.of(), null, null, List.of(), List.of(), null, null, null);
 
@@ -157,6 +163,16 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
         return state;
     }
 
+    /**
+     * Whether the last check (or, before the first, the start of the watch) is too old to be
+     * believed: a check that hangs (a {@code /proc} read that never returns) must not leave its
+     * last answer standing as if it were current.
+     */
+    boolean stale() {
+        Instant since = (state.checkedAt() != null) ? state.checkedAt() : watchingSince;
+        return since != null && clock.instant().isAfter(since.plus(interval.multipliedBy(3)).plus(STALE_GRACE));
+    }
+
     /** The ports the server listens on: as chosen at start until the first check, then as the monitor sees them. */
     List<Integer> activePorts() {
         State seen = state;
@@ -178,6 +194,7 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
             mainPort = mainConnector.getLocalPort();
             state = new State(List.of(mainPort), null, null, List.of(), List.of(), null, null, null);
         }
+        watchingSince = clock.instant();
         scheduler.scheduleWithFixedDelay(this::checkSafely, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
     }

@@ -3,6 +3,8 @@ package com.virtuoso.server;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.virtuoso.ports.BindFailureClassifier;
@@ -12,13 +14,18 @@ import com.virtuoso.ports.PortPrivileges;
 import com.virtuoso.ports.PortProbe;
 
 /**
- * The port monitor's probes with a switch: while {@link #failing} is set every probe throws (an
- * {@link Error}, not only exceptions); otherwise they look at the system. Passed as an extra source
+ * The port monitor's probes with switches: while {@link #failing} is set every probe throws (an
+ * {@link Error}, not only exceptions); while {@link #hanging} is set the listener check blocks until
+ * {@link #unhang()}; otherwise they look at the system. Passed as an extra source
  * to {@code InProcessServer}, never found by component scanning.
  */
 class FaultyProbes implements PortMonitor.Probes {
 
     final AtomicBoolean failing = new AtomicBoolean(true);
+
+    final AtomicBoolean hanging = new AtomicBoolean();
+
+    private final CountDownLatch unhang = new CountDownLatch(1);
 
     private final PortMonitor.Probes system;
 
@@ -38,10 +45,25 @@ class FaultyProbes implements PortMonitor.Probes {
 
     @Override
     public boolean listensHere(int port) throws IOException {
+        if (hanging.get()) {
+            try {
+                unhang.await(30, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while hanging", ex);
+            }
+        }
         if (failing.get()) {
             throw new AssertionError("simulated listener check failure");
         }
         return system.listensHere(port);
+    }
+
+    /** Lets a hanging listener check return. */
+    void unhang() {
+        hanging.set(false);
+        unhang.countDown();
     }
 
     @Override

@@ -146,6 +146,27 @@ class PortMonitorTest {
     }
 
     @Test
+    void aCheckThatHangsMakesHealthUnknownNotAStaleUp() throws Exception {
+        int port = FreePorts.pick();
+        try (InProcessServer server = InProcessServer.start(state, List.of(FaultyProbes.class),
+                "--web_server.port=" + port, "--web_server.monitor.interval=" + INTERVAL.toMillis() + "ms")) {
+            FaultyProbes probes = server.context().getBean(FaultyProbes.class);
+            PortsHealthIndicator health = server.context().getBean(PortsHealthIndicator.class);
+            probes.failing.set(false);
+            await().atMost(Duration.ofSeconds(10)).until(() -> health.health().getStatus().equals(Status.UP));
+            probes.hanging.set(true);
+            try {
+                await().atMost(Duration.ofSeconds(15)).until(() -> health.health().getStatus().equals(Status.UNKNOWN));
+                assertThat(health.health().getDetails()).containsKey("monitorLastChecked");
+            }
+            finally {
+                probes.unhang();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> health.health().getStatus().equals(Status.UP));
+        }
+    }
+
+    @Test
     void releasingTheFallbackLetsItsRequestsInFlightFinish() throws Exception {
         List<Integer> ports = FreePorts.pick(2);
         int primary = ports.get(0);
@@ -199,7 +220,9 @@ class PortMonitorTest {
             SlowController slow = server.context().getBean(SlowController.class);
             try {
                 holder.close();
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> answers(primary));
+                await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> answers(primary));
                 CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fallback + SlowController.PATH))
                             .timeout(Duration.ofSeconds(30))
