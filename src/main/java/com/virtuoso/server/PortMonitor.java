@@ -225,7 +225,7 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
             });
         }
         State before = state;
-        if (reclaimed != null && mainConnector != null && releaseFallbackAfter != null
+        if (reclaimed != null && mainConnector != null && releaseFallbackAfter != null && before.reclaimedAt() != null
                 && !clock.instant().isBefore(before.reclaimedAt().plus(releaseFallbackAfter))) {
             run("release", () -> release(primary));
         }
@@ -361,10 +361,10 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
             return;
         }
         reclaimed = connector;
-        ports.alerts().send(ports.event(PortEvent.Type.RECLAIMED, primary, List.of(),
-                "the primary port " + primary + " is free again: listening on it, and on " + mainPort));
         state = new State(state.activePorts(), primary, clock.instant(), state.missing(), state.unknown(),
                 state.checkedAt(), null, null);
+        run("alert", () -> ports.alerts().send(ports.event(PortEvent.Type.RECLAIMED, primary, List.of(),
+                "the primary port " + primary + " is free again: listening on it, and on " + mainPort)));
         logger.info("Reclaimed primary port " + primary + ": Virtuoso listens on http://"
                 + ports.host().getHostAddress() + ":" + primary + " again, and still on " + mainPort
                 + ((releaseFallbackAfter != null) ? " for " + releaseFallbackAfter.toSeconds() + " s" : ""));
