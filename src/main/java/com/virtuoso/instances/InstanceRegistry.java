@@ -1,6 +1,10 @@
 package com.virtuoso.instances;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -15,6 +19,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -24,6 +29,7 @@ import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
+import com.virtuoso.ports.ProcessStart;
 import com.virtuoso.state.StateDirectory;
 import com.virtuoso.state.StateDirectoryRefusedException;
 
@@ -45,6 +51,9 @@ public final class InstanceRegistry {
     private static final Log logger = LogFactory.getLog(InstanceRegistry.class);
 
     private static final String DIRECTORY_NAME = "instances";
+
+    /** A record is a few hundred bytes; a file much larger was not written by a server. */
+    private static final int MAX_RECORD_BYTES = 64 * 1024;
 
     private final StateDirectory stateDirectory;
 
@@ -128,10 +137,10 @@ public final class InstanceRegistry {
     }
 
     /**
-     * Every registered server, live or stale, by pid. Files that are not records are left out:
-     * half-written or hand-edited ones, and symbolic links, which are not followed. An entry that
-     * is not a regular file (a directory, a FIFO, which would block the read) is not opened, and it
-     * and an entry that cannot be read are skipped with a warning, once.
+     * Every registered server, live or stale, by pid. Symbolic links are left out, as they are not
+     * followed. An entry that is not a regular file (a directory, a FIFO, which would block the
+     * read) is not opened; it, and one that cannot be read, is not UTF-8, is too large or is not a
+     * record (torn by a crash, hand-edited) are skipped with a warning, once.
      * @throws StateDirectoryRefusedException when {@code instances} is not a directory of its own
      * (a symbolic link, a file), or cannot be listed: nothing in it could be trusted
      */
@@ -184,16 +193,32 @@ public final class InstanceRegistry {
                 warnOnce(file, "is not a regular file");
                 return Optional.empty();
             }
-            return Optional.of(new Entry(file, json.readValue(stateDirectory.readString(file), InstanceRecord.class)));
+            byte[] content;
+            try (InputStream input = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                content = input.readNBytes(MAX_RECORD_BYTES + 1);
+            }
+            if (content.length > MAX_RECORD_BYTES) {
+                warnOnce(file, "is larger than " + MAX_RECORD_BYTES + " bytes, too large to be a record");
+                return Optional.empty();
+            }
+            String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(content)).toString();
+            return Optional.of(new Entry(file, json.readValue(text, InstanceRecord.class)));
         }
-        catch (JacksonException | NoSuchFileException ex) {
-            // half-written by a crashed writer, or removed while listing: not a live server
+        catch (NoSuchFileException ex) {
+            return Optional.empty(); // removed while listing: its server stopped
+        }
+        catch (CharacterCodingException ex) {
+            warnOnce(file, "is not UTF-8");
             return Optional.empty();
         }
-        catch (StateDirectory.LinkNotFollowedException ex) {
-            return Optional.empty(); // replaced by a link while listing: its target is not read
+        catch (JacksonException ex) {
+            warnOnce(file, "is not a record (torn by a crash, or edited)");
+            return Optional.empty();
         }
         catch (IOException ex) {
+            if (Files.isSymbolicLink(file)) {
+                return Optional.empty(); // replaced by a link while listing: its target is not read
+            }
             warnOnce(file, "cannot be read (" + ex.getMessage() + ")");
             return Optional.empty();
         }
@@ -211,11 +236,25 @@ public final class InstanceRegistry {
         return all().stream().filter(Entry::isLive).map(Entry::instance).toList();
     }
 
-    /** Whether the process that wrote {@code instance} still runs: same pid, same start time. */
+    /**
+     * Whether the process that wrote {@code instance} still runs: same pid, same start. The start
+     * is compared in kernel ticks when the record has them and {@code /proc} says, as they do not
+     * move when the wall clock steps; otherwise (an older record, no {@code /proc}) as an instant.
+     */
     static boolean isAlive(InstanceRecord instance) {
-        return instance.startTime() != null && ProcessHandle.of(instance.pid())
-            .filter(ProcessHandle::isAlive)
-            .flatMap(process -> process.info().startInstant())
+        Optional<ProcessHandle> process = ProcessHandle.of(instance.pid()).filter(ProcessHandle::isAlive);
+        if (process.isEmpty()) {
+            return false;
+        }
+        if (instance.startTicks() != null) {
+            OptionalLong ticks = ProcessStart.ticks(instance.pid());
+            if (ticks.isPresent()) {
+                return ticks.getAsLong() == instance.startTicks();
+            }
+        }
+        return instance.startTime() != null && process.get()
+            .info()
+            .startInstant()
             .map(started -> started.toEpochMilli() == instance.startTime().toEpochMilli())
             .orElse(false);
     }

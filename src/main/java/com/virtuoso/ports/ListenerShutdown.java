@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -150,8 +151,21 @@ public final class ListenerShutdown {
         if (holder.startTime() == null || !holderLookup.lookup(port).heldBy(holder.pid())) {
             return Optional.empty();
         }
-        return ProcessHandle.of(holder.pid())
-            .filter((process) -> process.info().startInstant().map(holder.startTime()::equals).orElse(false));
+        return ProcessHandle.of(holder.pid()).filter((process) -> sameStart(holder, process));
+    }
+
+    /**
+     * Whether {@code process} started when {@code holder} did: in kernel ticks when both are known,
+     * as they do not move when the wall clock steps between the lookup and the signal.
+     */
+    private static boolean sameStart(PortHolder holder, ProcessHandle process) {
+        if (holder.startTicks() != null) {
+            OptionalLong ticks = ProcessStart.ticks(process.pid());
+            if (ticks.isPresent()) {
+                return ticks.getAsLong() == holder.startTicks();
+            }
+        }
+        return process.info().startInstant().map(holder.startTime()::equals).orElse(false);
     }
 
     /** Waits for the port, not the PIDs: a process that is not our child is slow to report its exit. */

@@ -7,10 +7,13 @@ import java.time.Instant;
  *
  * @param pid the process id
  * @param user the name of the process owner, or {@code uid N} when the name is unknown
- * @param startTime when the process started, or {@code null} when the OS does not say
+ * @param startTime when the process started, or {@code null} when the OS does not say; for identity
+ * only when {@code startTicks} is unknown, as it moves when the wall clock steps
+ * @param startTicks when the process started in the kernel's clock ticks since boot (see
+ * {@link ProcessStart}), or {@code null} when {@code /proc} does not say or an older version wrote it
  * @param command the command line, masked, escaped and capped as {@link MaskedCommandLine} does
  */
-public record PortHolder(long pid, String user, Instant startTime, String command) {
+public record PortHolder(long pid, String user, Instant startTime, Long startTicks, String command) {
 
     /**
      * Masks {@code command} whatever its source: a lookup has masked it already (masking again
@@ -19,6 +22,11 @@ public record PortHolder(long pid, String user, Instant startTime, String comman
      */
     public PortHolder {
         command = (command != null) ? MaskedCommandLine.ofText(command) : null;
+    }
+
+    /** A holder whose start ticks are unknown: its identity rests on {@code startTime}. */
+    public PortHolder(long pid, String user, Instant startTime, String command) {
+        this(pid, user, startTime, null, command);
     }
 
     /** The holder as people read it in a log line: {@code PID 4242 (python3 -m http.server 8000)}. */

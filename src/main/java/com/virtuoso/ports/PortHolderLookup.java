@@ -224,7 +224,8 @@ public final class PortHolderLookup {
             user = "unknown";
         }
         Instant started = ProcessHandle.of(pid).flatMap(handle -> handle.info().startInstant()).orElse(null);
-        return new PortHolder(pid, user, started, commandLine(process));
+        Long ticks = ProcessStart.ticks(process).stream().boxed().findFirst().orElse(null);
+        return new PortHolder(pid, user, started, ticks, commandLine(process));
     }
 
     private static String commandLine(Path process) {

@@ -17,6 +17,7 @@ import org.springframework.context.ApplicationListener;
 import com.virtuoso.instances.InstanceRecord;
 import com.virtuoso.instances.InstanceRegistry;
 import com.virtuoso.ports.PortSelection;
+import com.virtuoso.ports.ProcessStart;
 
 /**
  * This server once it listens: says where, and registers itself in the instance registry until
@@ -60,8 +61,9 @@ class RunningInstance implements ApplicationListener<WebServerInitializedEvent>,
     void register(int port) {
         int primary = ports.candidates().primary();
         Instant started = ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
-        InstanceRecord instance = new InstanceRecord(pid, started, ports.host().getHostAddress(), port, primary, version,
-                Path.of("").toAbsolutePath().toString(), configFile.map(Path::toString).orElse(null));
+        Long ticks = ProcessStart.ticks(pid).stream().boxed().findFirst().orElse(null);
+        InstanceRecord instance = new InstanceRecord(pid, started, ticks, ports.host().getHostAddress(), port, primary,
+                version, Path.of("").toAbsolutePath().toString(), configFile.map(Path::toString).orElse(null));
         try {
             registry.register(instance);
         }

@@ -140,9 +140,16 @@ public final class StateDirectory {
         return Files.createTempFile(directory, prefix, suffix, privateFile);
     }
 
-    /** Opens the lock file {@code name} inside for writing, created 0600 or tightened to it. */
+    /**
+     * Opens the lock file {@code name} inside for writing, created 0600 or tightened to it.
+     * @throws FileSystemException when {@code name} is there but not a regular file: opening a
+     * FIFO for writing would wait for a reader forever
+     */
     public FileChannel openLock(String name) throws IOException {
         Path file = path.resolve(name);
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileSystemException(file.toString(), null, "not a regular file; remove it");
+        }
         FileChannel channel = FileChannel.open(file,
                 Set.<OpenOption>of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
                 PosixFilePermissions.asFileAttribute(PRIVATE_FILE));

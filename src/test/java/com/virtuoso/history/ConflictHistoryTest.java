@@ -1,11 +1,13 @@
 package com.virtuoso.history;
 
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +23,10 @@ import com.virtuoso.ports.ConflictResult;
 import com.virtuoso.ports.PortAttempt;
 import com.virtuoso.ports.PortHolder;
 import com.virtuoso.state.StateDirectory;
+import com.virtuoso.testing.FileLockHolder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIOException;
 
 class ConflictHistoryTest {
 
@@ -111,6 +115,134 @@ class ConflictHistoryTest {
         assertThat(Files.readString(target)).isEqualTo(planted);
         assertThat(Files.isSymbolicLink(history.file())).isFalse();
         assertThat(history.newestFirst()).extracting(ConflictRecord::pid).containsExactly(2L);
+    }
+
+    @Test
+    void aLineThatIsNotUtf8IsSkippedReportedOnceAndDroppedByTheNextAppend() throws Exception {
+        List<String> warnings = new ArrayList<>();
+        ConflictHistory history = new ConflictHistory(StateDirectory.open(state), 100, warnings::add);
+        history.append(record(1, ConflictResult.FELL_BACK));
+        Files.write(history.file(), new byte[] { '{', '"', (byte) 0xC3, (byte) 0x28, (byte) 0xFF, '"', '}', '\n' },
+                StandardOpenOption.APPEND);
+        history.append(record(2, ConflictResult.FELL_BACK)); // reads the bad line once, and drops it
+        assertThat(warnings).singleElement()
+            .asString()
+            .isEqualTo("Conflict history " + history.file() + " has 1 unreadable line(s) (torn by a crash, not "
+                    + "UTF-8, or not a record); they are skipped, and dropped at the next conflict");
+        assertThat(history.newestFirst()).extracting(ConflictRecord::pid).containsExactly(2L, 1L);
+        assertThat(Files.readAllLines(history.file(), StandardCharsets.UTF_8)).hasSize(2);
+        assertThat(warnings).hasSize(1);
+    }
+
+    @Test
+    void unreadableLinesAreReportedOnceHoweverOftenTheHistoryIsRead() throws Exception {
+        List<String> warnings = new ArrayList<>();
+        ConflictHistory history = new ConflictHistory(StateDirectory.open(state), 100, warnings::add);
+        history.append(record(1, ConflictResult.FELL_BACK));
+        Files.write(history.file(), new byte[] { (byte) 0xFE, (byte) 0xFF, '\n', '{', '\n' }, StandardOpenOption.APPEND);
+        for (int i = 0; i < 3; i++) {
+            assertThat(history.newestFirst()).extracting(ConflictRecord::pid).containsExactly(1L);
+        }
+        assertThat(warnings).singleElement().asString().contains("has 2 unreadable line(s)");
+    }
+
+    @Test
+    void aDirectoryWhereTheHistoryShouldBeReadsEmptyOnceReportedAndTheNextAppendReplacesIt() throws Exception {
+        List<String> warnings = new ArrayList<>();
+        ConflictHistory history = new ConflictHistory(StateDirectory.open(state), 100, warnings::add);
+        Files.createDirectory(history.file());
+        assertThat(history.newestFirst()).isEmpty();
+        assertThat(history.newestFirst()).isEmpty();
+        assertThat(warnings).singleElement()
+            .asString()
+            .isEqualTo("Conflict history " + history.file() + " is not a regular file (a directory or a FIFO?); it "
+                    + "is not read. Fix: remove it; the next conflict writes a new one");
+        assertThat(history.append(record(1, ConflictResult.FELL_BACK))).isTrue();
+        assertThat(Files.isRegularFile(history.file(), LinkOption.NOFOLLOW_LINKS)).isTrue();
+        assertThat(history.newestFirst()).extracting(ConflictRecord::pid).containsExactly(1L);
+    }
+
+    @Test
+    void aFifoWhereTheHistoryShouldBeIsNeitherOpenedNorWaitedFor() throws Exception {
+        List<String> warnings = new ArrayList<>();
+        ConflictHistory history = new ConflictHistory(StateDirectory.open(state), 100, warnings::add);
+        mkfifo(history.file());
+        assertThat(history.newestFirst()).isEmpty();
+        assertThat(warnings).singleElement().asString().contains("is not a regular file");
+        assertThat(history.append(record(1, ConflictResult.FELL_BACK))).isTrue();
+        assertThat(Files.isRegularFile(history.file(), LinkOption.NOFOLLOW_LINKS)).isTrue();
+        assertThat(history.newestFirst()).extracting(ConflictRecord::pid).containsExactly(1L);
+    }
+
+    @Test
+    void aFifoWhereTheLockShouldBeFailsTheAppendInsteadOfWaitingForAReader() throws Exception {
+        ConflictHistory history = new ConflictHistory(StateDirectory.open(state), 100);
+        Path lock = mkfifo(state.resolve("port-history.lock"));
+        assertThatIOException().isThrownBy(() -> history.append(record(1, ConflictResult.FELL_BACK)))
+            .withMessageContaining(lock.toString())
+            .withMessageContaining("not a regular file");
+        assertThat(history.newestFirst()).isEmpty();
+    }
+
+    @Test
+    void aFileTooLargeToBeAHistoryIsNotReadAndTheNextAppendReplacesIt() throws Exception {
+        List<String> warnings = new ArrayList<>();
+        ConflictHistory history = new ConflictHistory(StateDirectory.open(state), 1, warnings::add);
+        try (RandomAccessFile file = new RandomAccessFile(history.file().toFile(), "rw")) {
+            file.setLength(64L * 1024 * 1024); // sparse: large, yet costs no disk
+        }
+        assertThat(history.newestFirst()).isEmpty();
+        assertThat(warnings).singleElement()
+            .asString()
+            .startsWith("Conflict history " + history.file() + " is larger than 1048576 bytes, too large to be a "
+                    + "history of 1 entries; it is not read");
+        assertThat(history.append(record(1, ConflictResult.FELL_BACK))).isTrue();
+        assertThat(Files.size(history.file())).isLessThan(4096);
+        assertThat(history.newestFirst()).extracting(ConflictRecord::pid).containsExactly(1L);
+    }
+
+    @Test
+    void aLockHeldByAStuckProcessCostsOneWarningAndOneEntryNeverAHang() throws Exception {
+        List<String> warnings = new ArrayList<>();
+        ConflictHistory history = new ConflictHistory(StateDirectory.open(state), 100, warnings::add);
+        history.append(record(1, ConflictResult.FELL_BACK));
+        Path lock = state.resolve("port-history.lock");
+        try (FileLockHolder stuck = FileLockHolder.lock(lock)) {
+            long started = System.nanoTime();
+            assertThat(history.append(record(2, ConflictResult.FELL_BACK))).isFalse();
+            Duration waited = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(waited).isGreaterThanOrEqualTo(ConflictHistory.LOCK_WAIT).isLessThan(Duration.ofSeconds(10));
+            assertThat(warnings).singleElement()
+                .asString()
+                .isEqualTo("Conflict history " + history.file() + " is locked by another process that has not written "
+                        + "it for 2 s; this conflict is not recorded. Fix: stop the process that holds " + lock
+                        + " (see 'fuser' or 'lsof')");
+            assertThat(history.newestFirst()).extracting(ConflictRecord::pid).containsExactly(1L);
+        }
+        assertThat(history.append(record(3, ConflictResult.FELL_BACK))).isTrue();
+        assertThat(history.newestFirst()).extracting(ConflictRecord::pid).containsExactly(3L, 1L);
+        assertThat(warnings).hasSize(1);
+    }
+
+    @Test
+    void aRecordWrittenBeforeStartTicksReadsWithoutThem() throws Exception {
+        ConflictHistory history = new ConflictHistory(StateDirectory.open(state), 100);
+        history.append(record(1, ConflictResult.FELL_BACK));
+        String old = Files.readString(history.file()).replace("\"startTicks\":null,", "");
+        assertThat(old).doesNotContain("startTicks");
+        Files.writeString(history.file(), old);
+        assertThat(history.newestFirst()).containsExactly(record(1, ConflictResult.FELL_BACK));
+        PortHolder withTicks = new PortHolder(4242, "alice", Instant.parse("2026-11-26T10:00:00Z"), 123456L, "nc -l");
+        String json = JsonMapper.shared().writeValueAsString(withTicks);
+        assertThat(json).contains("\"startTicks\":123456");
+        assertThat(JsonMapper.shared().readValue(json, PortHolder.class)).isEqualTo(withTicks);
+    }
+
+    private static Path mkfifo(Path path) throws Exception {
+        Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+        assertThat(mkfifo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(mkfifo.exitValue()).isZero();
+        return path;
     }
 
     @Test

@@ -1,9 +1,11 @@
 package com.virtuoso.instances;
 
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
+import com.virtuoso.ports.ProcessStart;
 import com.virtuoso.state.StateDirectory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,6 +76,63 @@ class InstanceRegistryTest {
         assertThat(registry.live()).isEmpty();
         assertThat(pids(registry)).containsExactly(self.pid());
         assertThat(registry.all().get(0).isLive()).isFalse();
+    }
+
+    @Test
+    void theSameStartTicksAreLiveThoughTheWallClockStepped() throws Exception {
+        InstanceRegistry registry = new InstanceRegistry(StateDirectory.open(state));
+        ProcessHandle self = ProcessHandle.current();
+        long ticks = ProcessStart.ticks(self.pid()).orElseThrow();
+        // the instant a clock step moved by an hour: the kernel's ticks did not move
+        Instant shifted = self.info().startInstant().orElseThrow().plus(Duration.ofHours(1));
+        registry.register(record(self.pid(), shifted, ticks));
+        assertThat(registry.live()).extracting(InstanceRecord::pid).containsExactly(self.pid());
+    }
+
+    @Test
+    void otherStartTicksAreStaleThoughTheInstantMatches() throws Exception {
+        InstanceRegistry registry = new InstanceRegistry(StateDirectory.open(state));
+        ProcessHandle self = ProcessHandle.current();
+        long ticks = ProcessStart.ticks(self.pid()).orElseThrow();
+        registry.register(record(self.pid(), self.info().startInstant().orElseThrow(), ticks + 1));
+        assertThat(registry.live()).isEmpty();
+        assertThat(registry.all().get(0).isLive()).isFalse();
+    }
+
+    @Test
+    void aRecordWrittenBeforeStartTicksIsCheckedByItsInstant() throws Exception {
+        InstanceRegistry registry = new InstanceRegistry(StateDirectory.open(state));
+        ProcessHandle self = ProcessHandle.current();
+        InstanceRecord old = record(self.pid(), self.info().startInstant().orElseThrow());
+        registry.register(old);
+        Path file = registry.fileOf(self.pid());
+        Files.writeString(file, Files.readString(file).replace("\"startTicks\":null,", ""));
+        assertThat(Files.readString(file)).doesNotContain("startTicks");
+        assertThat(registry.live()).containsExactly(old);
+    }
+
+    @Test
+    void aTornRecordARecordNotInUtf8AndAHugeFileAreSkippedAndEachReportedOnce() throws Exception {
+        List<String> warnings = new ArrayList<>();
+        InstanceRegistry registry = new InstanceRegistry(StateDirectory.open(state), warnings::add);
+        ProcessHandle self = ProcessHandle.current();
+        registry.register(record(self.pid(), self.info().startInstant().orElseThrow()));
+        Path instances = state.resolve("instances");
+        Path torn = Files.writeString(instances.resolve("101.json"), "{\"pid\":101,\"startTi");
+        Path notUtf8 = Files.write(instances.resolve("102.json"),
+                new byte[] { '{', '"', 'h', 'o', 's', 't', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}' });
+        Path huge = instances.resolve("103.json");
+        try (RandomAccessFile file = new RandomAccessFile(huge.toFile(), "rw")) {
+            file.setLength(64L * 1024 * 1024);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(pids(registry)).containsExactly(self.pid());
+        }
+        String fix = "; it is skipped. Fix: remove it if no server of yours runs under that pid";
+        assertThat(warnings).containsExactlyInAnyOrder(
+                "Instance record " + torn + " is not a record (torn by a crash, or edited)" + fix,
+                "Instance record " + notUtf8 + " is not UTF-8" + fix,
+                "Instance record " + huge + " is larger than 65536 bytes, too large to be a record" + fix);
     }
 
     @Test
@@ -152,6 +212,10 @@ class InstanceRegistryTest {
 
     private static InstanceRecord record(long pid, Instant started) {
         return new InstanceRecord(pid, started, "127.0.0.1", 8001, 8000, "test", "/tmp", null);
+    }
+
+    private static InstanceRecord record(long pid, Instant started, long ticks) {
+        return new InstanceRecord(pid, started, ticks, "127.0.0.1", 8001, 8000, "test", "/tmp", null);
     }
 
 }
