@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -131,9 +132,10 @@ public final class ConflictHistory {
         try (FileChannel channel = stateDirectory.openLock(LOCK_FILE_NAME)) {
             Optional<FileLock> lock = lock(channel);
             if (lock.isEmpty()) {
-                warnings.accept("Conflict history " + file + " is locked by another process that has not "
-                        + "written it for " + LOCK_WAIT.toSeconds() + " s; this conflict is not recorded. Fix: stop the process that "
-                        + "holds " + stateDirectory.path().resolve(LOCK_FILE_NAME) + " (see 'fuser' or 'lsof')");
+                warnings.accept("Conflict history " + file + " is locked by another process that has not written "
+                        + "it for " + LOCK_WAIT.toSeconds() + " s; this conflict is not recorded. Fix: stop the "
+                        + "process that holds " + stateDirectory.path().resolve(LOCK_FILE_NAME)
+                        + " (see 'fuser' or 'lsof')");
                 return false;
             }
             try (FileLock held = lock.get()) {
@@ -202,13 +204,13 @@ public final class ConflictHistory {
     }
 
     /** In {@link #LOCK_WAIT}, gives the wait up, unless the lock was had or the history was replaced meanwhile. */
-    private void giveUpUnlessReplaced(FileChannel channel, AtomicBoolean settled, Object seen, long limit) {
+    private void giveUpUnlessReplaced(FileChannel channel, AtomicBoolean settled, Version seen, long limit) {
         Executor later = CompletableFuture.delayedExecutor(LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS, Runnable::run);
         later.execute(() -> {
             if (settled.get()) {
                 return;
             }
-            Object now = version();
+            Version now = version();
             if (!Objects.equals(now, seen) && System.nanoTime() - limit < 0) {
                 giveUpUnlessReplaced(channel, settled, now, limit);
             }
@@ -218,16 +220,23 @@ public final class ConflictHistory {
         });
     }
 
-    /** What changes when a writer replaces the history: its inode and modification time; null when absent. */
-    private Object version() {
+    /** What changes when a writer replaces the history; null when there is none or it cannot be seen. */
+    private Version version() {
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
-            return List.of(String.valueOf(attributes.fileKey()), attributes.lastModifiedTime());
+            return new Version(attributes.fileKey(), attributes.lastModifiedTime());
         }
         catch (IOException ex) {
             return null; // none yet, or not readable: no progress to see
         }
+    }
+
+    /**
+     * The history as a writer left it: each append renames a new file over it, so the inode
+     * changes even within the resolution of the modification time.
+     */
+    private record Version(Object fileKey, FileTime modified) {
     }
 
     private static void close(FileChannel channel) {

@@ -139,7 +139,8 @@ class ConflictHistoryTest {
         List<String> warnings = new ArrayList<>();
         ConflictHistory history = new ConflictHistory(StateDirectory.open(state), 100, warnings::add);
         history.append(record(1, ConflictResult.FELL_BACK));
-        Files.write(history.file(), new byte[] { (byte) 0xFE, (byte) 0xFF, '\n', '{', '\n' }, StandardOpenOption.APPEND);
+        Files.write(history.file(), new byte[] { (byte) 0xFE, (byte) 0xFF, '\n', '{', '\n' },
+                StandardOpenOption.APPEND);
         for (int i = 0; i < 3; i++) {
             assertThat(history.newestFirst()).extracting(ConflictRecord::pid).containsExactly(1L);
         }
