@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
@@ -31,6 +32,9 @@ abstract class ConfiguredCommand {
     @Spec
     CommandSpec spec;
 
+    @ParentCommand
+    PortsCommand ports;
+
     @Option(names = "--config", paramLabel = "PATH", defaultValue = "config/application.yaml",
             description = "Config file (default: ${DEFAULT-VALUE}).")
     Path config;
@@ -50,7 +54,7 @@ abstract class ConfiguredCommand {
             }
         }
         boolean required = spec.commandLine().getParseResult().hasMatchedOption("--config");
-        return LoadedConfig.load(config, required, overrides);
+        return LoadedConfig.load(config, required, overrides, ports.variables());
     }
 
     PrintWriter out() {

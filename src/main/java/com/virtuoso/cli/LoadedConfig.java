@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -16,11 +17,13 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.FileSystemResource;
 
 import com.virtuoso.config.InvalidConfigurationException;
 import com.virtuoso.config.MalformedYaml;
 import com.virtuoso.config.MalformedYamlException;
+import com.virtuoso.config.PortSource;
 import com.virtuoso.config.WebServerEnvironment;
 import com.virtuoso.config.WebServerProperties;
 import com.virtuoso.ports.PortCandidates;
@@ -33,19 +36,23 @@ import com.virtuoso.ports.PortCandidates;
  * @param properties the validated {@code web_server} block
  * @param file the config file read, or {@code null} when there was none
  * @param warnings what the server would warn about at start
+ * @param port the primary port and where it comes from
  */
 record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties properties, Path file,
-        List<String> warnings) {
+        List<String> warnings, PortSource port) {
 
     /**
      * Reads {@code file} (a missing file means the defaults unless {@code required}) under the
-     * environment and {@code overrides} such as {@code --web_server.port=9000}.
+     * environment {@code variables} and {@code overrides} such as {@code --web_server.port=9000}.
      * @throws InvalidConfigurationException for an invalid value
      * @throws MissingConfigFileException when {@code required} and the file does not exist
      * @throws MalformedYamlException when the file is not YAML
      */
-    static LoadedConfig load(Path file, boolean required, List<String> overrides) {
+    static LoadedConfig load(Path file, boolean required, List<String> overrides, Map<String, String> variables) {
         StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources()
+            .replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
+                    StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.<String, Object>copyOf(variables)));
         if (!overrides.isEmpty()) {
             environment.getPropertySources()
                 .addFirst(new SimpleCommandLinePropertySource(overrides.toArray(String[]::new)));
@@ -65,7 +72,7 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
             warnings.add("No " + file + " here: showing the built-in defaults");
         }
         WebServerProperties properties = WebServerEnvironment.prepare(environment, warnings::add);
-        return new LoadedConfig(environment, properties, read, warnings);
+        return new LoadedConfig(environment, properties, read, warnings, WebServerEnvironment.portSource(environment));
     }
 
     int primaryPort() {

@@ -1,6 +1,7 @@
 package com.virtuoso.cli;
 
 import java.io.PrintWriter;
+import java.util.Map;
 
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -27,7 +28,12 @@ public final class PortsCli {
 
     /** Runs one {@code ports} command; returns its exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new PortsCommand());
+        return run(args, out, err, System.getenv());
+    }
+
+    /** Runs one {@code ports} command under the environment {@code variables}; returns its exit code. */
+    static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> variables) {
+        CommandLine commandLine = new CommandLine(new PortsCommand(variables));
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler(failureHandler());

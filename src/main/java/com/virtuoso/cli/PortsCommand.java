@@ -1,5 +1,7 @@
 package com.virtuoso.cli;
 
+import java.util.Map;
+
 import picocli.CommandLine.Command;
 
 /**
@@ -14,5 +16,19 @@ import picocli.CommandLine.Command;
                 + "77 refused for safety, "
                 + "78 invalid configuration or unusable state directory." })
 class PortsCommand {
+
+    private final Map<String, String> variables;
+
+    /**
+     * @param variables the environment variables the commands read, as the server would read them
+     * at start; {@link System#getenv()} but in tests
+     */
+    PortsCommand(Map<String, String> variables) {
+        this.variables = Map.copyOf(variables);
+    }
+
+    Map<String, String> variables() {
+        return variables;
+    }
 
 }

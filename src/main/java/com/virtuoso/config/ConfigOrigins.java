@@ -69,7 +69,12 @@ public final class ConfigOrigins {
 
     static String describe(Origin origin) {
         if (origin instanceof PropertySourceOrigin wrapper) {
-            return (wrapper.getOrigin() != null) ? describe(wrapper.getOrigin()) : describe(wrapper.getPropertySource());
+            if (wrapper.getOrigin() != null) {
+                return describe(wrapper.getOrigin());
+            }
+            // a plain environment (the CLI's) has no origins: the variable's name is the origin
+            return (wrapper.getPropertySource() instanceof SystemEnvironmentPropertySource)
+                    ? "environment variable " + wrapper.getPropertyName() : describe(wrapper.getPropertySource());
         }
         if (origin instanceof TextResourceOrigin text) {
             String file = file(text).map(ConfigOrigins::relativeToWorkingDirectory)

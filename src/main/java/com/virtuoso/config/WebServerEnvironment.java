@@ -5,18 +5,28 @@ import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.OriginTrackedMapPropertySource;
+import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.OriginTrackedValue;
+import org.springframework.boot.origin.PropertySourceOrigin;
 import org.springframework.boot.origin.SystemEnvironmentOrigin;
+import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
@@ -31,7 +41,8 @@ import org.springframework.util.ClassUtils;
  * <li>maps {@code port}, {@code host}, {@code log_level}, {@code access_log},
  * {@code timeout_keep_alive} and {@code reload} to their Spring Boot properties, as defaults that
  * Spring's own keys override;</li>
- * <li>honours the old {@code WEB_SERVER_PORT} and {@code WEB_SERVER_HOST} variables, with a warning.</li>
+ * <li>honours the old {@code WEB_SERVER_PORT} and {@code WEB_SERVER_HOST} variables, with a warning;</li>
+ * <li>settles the primary port by one order of precedence (see {@link #portSource(Environment)}).</li>
  * </ul>
  */
 public final class WebServerEnvironment {
@@ -40,6 +51,13 @@ public final class WebServerEnvironment {
     public static final String MAPPED_SOURCE = "virtuosoWebServer";
 
     static final String LEGACY_SOURCE = "virtuosoLegacyVariables";
+
+    /** The property source, first of all, that carries the primary port {@link #portSource} settled. */
+    static final String PORT_SOURCE = "virtuosoPort";
+
+    /** Within one property source, Spring's key over ours. */
+    private static final List<ConfigurationPropertyName> PORT_KEYS = List.of(ConfigurationPropertyName.of("server.port"),
+            ConfigurationPropertyName.of(ConfigKeys.PREFIX + ".port"));
 
     private static final Map<String, String> LEGACY_VARIABLES = Map.of("WEB_SERVER_PORT", "web-server.port",
             "WEB_SERVER_HOST", "web-server.host");
@@ -62,6 +80,7 @@ public final class WebServerEnvironment {
         checkServerPort(environment, binder);
         checkHostResolves(environment, properties.getHost());
         environment.getPropertySources().addLast(new MapPropertySource(MAPPED_SOURCE, springProperties(properties)));
+        settlePort(environment);
         if (properties.isReload() && !ClassUtils.isPresent(DEVTOOLS_RESTARTER, WebServerEnvironment.class.getClassLoader())) {
             warnings.accept("web_server.reload is true, but a packaged jar cannot reload itself: restart it to pick up "
                     + "changes, or run ./mvnw spring-boot:run, where DevTools restarts on each build");
@@ -118,6 +137,78 @@ public final class WebServerEnvironment {
             throw new InvalidConfigurationException(List.of(ConfigProblems.of(environment, "server.port", port,
                     "must be between 0 and 65535")), null);
         }
+    }
+
+    /**
+     * Where the primary port comes from. Property sources are asked in their order (command line,
+     * environment variables, the deprecated ones, config files), and within one source
+     * {@code server.port} before {@code web_server.port}: the first answer wins. Left to itself,
+     * Spring would let any {@code server.port} beat any {@code web_server.port}, so that a
+     * {@code server.port} in the file would beat {@code WEBSERVER_PORT} and {@code SERVER_PORT}
+     * would beat {@code --web_server.port}; the server, {@code show-config}, {@code update-config}
+     * and {@code auto-fix} all use this one order instead.
+     * @param environment an environment, prepared or not
+     * @return the port and its origin; the default when nothing sets it
+     */
+    public static PortSource portSource(Environment environment) {
+        return portProperty(environment).map((property) -> portSource(environment, property))
+            .orElseGet(() -> new PortSource(new WebServerProperties().getPort(), null, "default", null));
+    }
+
+    private static PortSource portSource(Environment environment, ConfigurationProperty property) {
+        Integer port;
+        try {
+            port = new Binder(List.of(property.getSource()), new PropertySourcesPlaceholdersResolver(environment))
+                .bind(property.getName(), Bindable.of(Integer.class))
+                .get();
+        }
+        catch (BindException ex) {
+            throw new InvalidConfigurationException(ConfigProblems.of(ex), ex);
+        }
+        Origin origin = property.getOrigin();
+        Path file = (unwrap(origin) instanceof TextResourceOrigin text) ? ConfigOrigins.file(text).orElse(null) : null;
+        String key = property.getName().toString();
+        String describe = (origin != null) ? ConfigOrigins.describe(origin) : ConfigOrigins.describe(property);
+        return new PortSource(port, key, describe, file);
+    }
+
+    private static Origin unwrap(Origin origin) {
+        return (origin instanceof PropertySourceOrigin wrapper && wrapper.getOrigin() != null) ? wrapper.getOrigin()
+                : origin;
+    }
+
+    private static Optional<ConfigurationProperty> portProperty(Environment environment) {
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+            if (source.getUnderlyingSource() instanceof PropertySource<?> named
+                    && (named.getName().equals(MAPPED_SOURCE) || named.getName().equals(PORT_SOURCE))) {
+                continue;
+            }
+            for (ConfigurationPropertyName key : PORT_KEYS) {
+                ConfigurationProperty property = source.getConfigurationProperty(key);
+                if (property != null) {
+                    return Optional.of(property);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Puts the settled port above every source, with the origin of the value that won. */
+    private static void settlePort(ConfigurableEnvironment environment) {
+        portProperty(environment).ifPresent((property) -> {
+            PortSource port = portSource(environment, property);
+            Origin origin = (property.getOrigin() != null) ? property.getOrigin()
+                    : new PropertySourceOrigin((PropertySource<?>) property.getSource().getUnderlyingSource(),
+                            property.getName().toString());
+            PropertySource<?> settled = new OriginTrackedMapPropertySource(PORT_SOURCE,
+                    Map.of("server.port", OriginTrackedValue.of(port.port(), origin)));
+            if (environment.getPropertySources().contains(PORT_SOURCE)) {
+                environment.getPropertySources().replace(PORT_SOURCE, settled);
+            }
+            else {
+                environment.getPropertySources().addFirst(settled);
+            }
+        });
     }
 
     private static void checkHostResolves(ConfigurableEnvironment environment, String host) {

@@ -1,0 +1,88 @@
+package com.virtuoso.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.FileSystemResource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The server settles its primary port in the order the README gives, highest first: the command
+ * line ({@code --server.port}, then {@code --web_server.port}), {@code SERVER_PORT},
+ * {@code WEBSERVER_PORT}, {@code WEB_SERVER_PORT}, the file ({@code server.port}, then
+ * {@code web_server.port}), the default. Each case sets one adjacent pair: the higher one wins.
+ */
+class PortPrecedenceTest {
+
+    @TempDir
+    Path directory;
+
+    /** Each adjacent pair of the order: arguments, variables, file, the port that wins and its origin. */
+    static Stream<Arguments> pairs() {
+        return Stream.of(
+                Arguments.of(List.of("--server.port=9101", "--web_server.port=9102"), Map.of(), "", 9101,
+                        "the command line"),
+                Arguments.of(List.of("--web_server.port=9102"), Map.of("SERVER_PORT", "9103"), "", 9102,
+                        "the command line"),
+                Arguments.of(List.of(), Map.of("SERVER_PORT", "9103", "WEBSERVER_PORT", "9104"), "", 9103,
+                        "environment variable SERVER_PORT"),
+                Arguments.of(List.of(), Map.of("WEBSERVER_PORT", "9104", "WEB_SERVER_PORT", "9105"), "", 9104,
+                        "environment variable WEBSERVER_PORT"),
+                Arguments.of(List.of(), Map.of("WEB_SERVER_PORT", "9105"), "server:\n  port: 9106\n", 9105,
+                        "environment variable WEB_SERVER_PORT"),
+                Arguments.of(List.of(), Map.of(), "web_server:\n  port: 9107\nserver:\n  port: 9106\n", 9106,
+                        "application.yaml, line 4"),
+                Arguments.of(List.of(), Map.of(), "web_server:\n  port: 9107\n", 9107, "application.yaml, line 2"),
+                Arguments.of(List.of(), Map.of(), "", new WebServerProperties().getPort(), "default"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("pairs")
+    void theHigherOfEachPairWins(List<String> arguments, Map<String, Object> variables, String yaml, int port,
+            String origin) throws Exception {
+        StandardEnvironment environment = environment(arguments, variables, yaml);
+        WebServerEnvironment.prepare(environment, (warning) -> {
+        });
+        assertThat(environment.getProperty("server.port", Integer.class)).isEqualTo(port);
+        PortSource source = WebServerEnvironment.portSource(environment);
+        assertThat(source.port()).isEqualTo(port);
+        assertThat(source.origin()).contains(origin);
+        assertThat(source.inFile()).isEqualTo(origin.startsWith("application.yaml"));
+        assertThat(ConfigOrigins.of(environment, "server.port")).hasValueSatisfying(
+                (described) -> assertThat(described).contains(origin.equals("default") ? "virtuosoWebServer" : origin));
+    }
+
+    /** Laid out as Spring lays it out: command line, system properties, variables, config file. */
+    private StandardEnvironment environment(List<String> arguments, Map<String, Object> variables, String yaml)
+            throws Exception {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources()
+            .replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
+                    StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
+        if (!arguments.isEmpty()) {
+            environment.getPropertySources()
+                .addFirst(new SimpleCommandLinePropertySource(arguments.toArray(String[]::new)));
+        }
+        Path file = Files.writeString(directory.resolve("application.yaml"), yaml);
+        List<PropertySource<?>> sources = new ArrayList<>(
+                new YamlPropertySourceLoader().load("Config resource 'file [" + file + "]'", new FileSystemResource(file)));
+        sources.forEach(environment.getPropertySources()::addLast);
+        return environment;
+    }
+
+}
