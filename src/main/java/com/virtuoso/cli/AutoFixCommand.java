@@ -2,6 +2,7 @@ package com.virtuoso.cli;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import com.virtuoso.config.PortSettingsFile;
+import com.virtuoso.config.PortSource;
 import com.virtuoso.instances.InstanceRecord;
 import com.virtuoso.instances.InstanceRegistry;
 import com.virtuoso.ports.BindOutcome;
@@ -31,7 +33,9 @@ import com.virtuoso.server.RunningJar;
                 + "Virtuoso server of this deployment (its registry record names the same config file, or both "
                 + "run on defaults in the same directory; PID and start time verified), stop it as 'kill' would, "
                 + "with the same refusals. Any other process, a Virtuoso of another deployment included, is never "
-                + "stopped: the first free fallback port becomes web_server.port instead. "
+                + "stopped: the first free fallback port becomes the port instead, where the port is set (the key and file "
+                + "that supply it); when it is set on the command line or in an environment variable, that is named "
+                + "and nothing is changed. "
                 + "Asks on a terminal; --yes confirms, --dry-run only shows the plan.",
                 "Exit 0 when the next start will find its port free, 1 when not (or not confirmed), 77 when "
                         + "stopping was refused for safety, 78 when the state directory is not used." })
@@ -148,18 +152,26 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
                     + "find-available " + port));
         }
         int newPort = free.get();
-        String plan = "Port " + port + " is held by " + who + ". Set web_server.port to " + newPort + " in " + config
-                + ".";
-        if (!confirmation.granted("set web_server.port to " + newPort, () -> showPlan(plan), err())) {
+        PortSource source = loaded.port();
+        if (!source.isDefault() && !source.inFile()) {
+            return report(new Report(port, holders, "move-port", newPort, false, "Port " + port + " is held by " + who
+                    + ". " + UpdateConfigCommand.notEdited(source, "auto-fix", newPort)));
+        }
+        Path file = source.inFile() ? source.file() : config;
+        String plan = "Port " + port + " is held by " + who + ". Set " + source.displayKey() + " to " + newPort + " in "
+                + file + ".";
+        if (!confirmation.granted("set " + source.displayKey() + " to " + newPort, () -> showPlan(plan), err())) {
             return report(new Report(port, holders, "move-port", newPort, false, plan + (confirmation.dryRun
                     ? " Dry run: nothing was changed."
                     : " Nothing was changed. To do it yourself: java -jar " + RunningJar.path() + " ports update-config "
                             + newPort)));
         }
-        new PortSettingsFile(config).update(newPort, null);
+        PortSettingsFile.Change change = new PortSettingsFile(file).update(UpdateConfigCommand.portKey(source), newPort,
+                null);
         return report(new Report(port, holders, "move-port", newPort, true,
-                "Port " + port + " is held by " + who + ". Set web_server.port to " + newPort + " in " + config
-                        + " (previous file kept as .bak). The next start will use " + newPort + "."));
+                "Port " + port + " is held by " + who + ". Set " + source.displayKey() + " to " + newPort + " in " + file
+                        + ((change.backup() != null) ? " (previous file kept as " + change.backup() + ")" : "")
+                        + ". The next start will use " + newPort + "."));
     }
 
     private void showPlan(String plan) {

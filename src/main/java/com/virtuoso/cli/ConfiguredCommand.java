@@ -17,6 +17,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 import tools.jackson.databind.json.JsonMapper;
 
+import com.virtuoso.config.PortSource;
+
 /**
  * What every {@code ports} command shares: the config file, the same overrides as the server
  * ({@code --web_server.port=9000}, {@code --server.port=9000}), and {@code --json}.
@@ -47,14 +49,27 @@ abstract class ConfiguredCommand {
 
     /** The configuration with the overrides, validated as the server would. */
     LoadedConfig loadConfig() {
+        checkOverrides();
+        boolean required = spec.commandLine().getParseResult().hasMatchedOption("--config");
+        return LoadedConfig.load(config, required, overrides, ports.variables());
+    }
+
+    /**
+     * Where the port comes from, read as {@link #loadConfig()} reads it, without validating it; a
+     * missing config file is no error, since the commands that ask create it.
+     */
+    PortSource portSource() {
+        checkOverrides();
+        return LoadedConfig.portSource(config, overrides, ports.variables());
+    }
+
+    private void checkOverrides() {
         for (String override : overrides) {
             if (!OVERRIDE.matcher(override).matches()) {
                 throw new ParameterException(spec.commandLine(), "Unknown option: '" + override
                         + "'. Settings are overridden as for the server, e.g. --web_server.port=9000");
             }
         }
-        boolean required = spec.commandLine().getParseResult().hasMatchedOption("--config");
-        return LoadedConfig.load(config, required, overrides, ports.variables());
     }
 
     PrintWriter out() {

@@ -49,6 +49,23 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
      * @throws MalformedYamlException when the file is not YAML
      */
     static LoadedConfig load(Path file, boolean required, List<String> overrides, Map<String, String> variables) {
+        List<String> warnings = new ArrayList<>();
+        StandardEnvironment environment = read(file, required, overrides, variables, warnings);
+        Path read = Files.isRegularFile(file) ? file : null;
+        WebServerProperties properties = WebServerEnvironment.prepare(environment, warnings::add);
+        return new LoadedConfig(environment, properties, read, warnings, WebServerEnvironment.portSource(environment));
+    }
+
+    /**
+     * Where the port comes from, read as {@link #load} reads it but not validated: a command that
+     * sets the port must still work when the value it replaces is invalid.
+     */
+    static PortSource portSource(Path file, List<String> overrides, Map<String, String> variables) {
+        return WebServerEnvironment.portSource(read(file, false, overrides, variables, new ArrayList<>()));
+    }
+
+    private static StandardEnvironment read(Path file, boolean required, List<String> overrides,
+            Map<String, String> variables, List<String> warnings) {
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources()
             .replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
@@ -57,13 +74,10 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
             environment.getPropertySources()
                 .addFirst(new SimpleCommandLinePropertySource(overrides.toArray(String[]::new)));
         }
-        List<String> warnings = new ArrayList<>();
-        Path read = null;
         if (Files.isRegularFile(file)) {
             for (PropertySource<?> source : parse(file)) {
                 environment.getPropertySources().addLast(source);
             }
-            read = file;
         }
         else if (required) {
             throw new MissingConfigFileException(file);
@@ -71,8 +85,7 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
         else {
             warnings.add("No " + file + " here: showing the built-in defaults");
         }
-        WebServerProperties properties = WebServerEnvironment.prepare(environment, warnings::add);
-        return new LoadedConfig(environment, properties, read, warnings, WebServerEnvironment.portSource(environment));
+        return environment;
     }
 
     int primaryPort() {

@@ -58,7 +58,7 @@ class ShowConfigCommand extends ConfiguredCommand implements Callable<Integer> {
         WebServerProperties properties = config.properties();
         List<Setting> settings = List.of(
                 setting(environment, "host", environment.getProperty("server.address"), "server.address"),
-                new Setting("port", config.port().port(), config.port().origin()
+                new Setting("port", config.primaryPort(), config.port().origin()
                         + ("server.port".equals(config.port().key()) ? " (as server.port)" : "")),
                 setting(environment, "log_level", environment.getProperty("logging.level.root"), "logging.level.root"),
                 setting(environment, "access_log", properties.isAccessLog(), null),

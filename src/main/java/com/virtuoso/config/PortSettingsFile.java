@@ -68,17 +68,28 @@ public final class PortSettingsFile {
      * @throws MalformedYamlException when the file is not YAML; it is left untouched
      */
     public Change update(int port, List<Integer> fallbacks) throws IOException {
+        return update(ConfigKeys.PREFIX + ".port", port, fallbacks);
+    }
+
+    /**
+     * Sets {@code key} ({@code web-server.port}, or {@code server.port} where the file sets the
+     * port with Spring's key) to {@code port}, and {@code web_server.fallback_ports} to
+     * {@code fallbacks} unless it is null.
+     * @throws MalformedYamlException when the file is not YAML; it is left untouched
+     */
+    public Change update(String key, int port, List<Integer> fallbacks) throws IOException {
         Path target = target();
         Files.createDirectories(target.getParent());
         Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
         try (FileChannel channel = openLock(lockFile); FileLock lock = channel.lock()) {
             boolean existed = Files.exists(target);
             String before = existed ? Files.readString(target, StandardCharsets.UTF_8) : "";
-            Integer oldPort = port(parse(before));
-            String after = PortSettingsText.apply(before, port, fallbacks);
+            Integer oldPort = port(parse(before), key);
+            String after = PortSettingsText.apply(before, key, port, fallbacks);
             Object written = parse(after);
-            if (!Integer.valueOf(port).equals(port(written))) {
-                throw new IllegalStateException("Editing " + target + " did not set web_server.port to " + port
+            if (!Integer.valueOf(port).equals(port(written, key))) {
+                throw new IllegalStateException("Editing " + target + " did not set " + ConfigKeys.display(key)
+                        + " to " + port
                         + "; the file was left as it was");
             }
             // created readable by its owner only, until it has the old file's attributes
@@ -198,9 +209,10 @@ public final class PortSettingsFile {
         }
     }
 
-    private static Integer port(Object document) {
+    private static Integer port(Object document, String key) {
         if (document instanceof Map<?, ?> root) {
-            Object block = root.containsKey("web_server") ? root.get("web_server") : root.get("web-server");
+            Object block = key.equals("server.port") ? root.get("server")
+                    : root.containsKey("web_server") ? root.get("web_server") : root.get("web-server");
             if (block instanceof Map<?, ?> settings && settings.get("port") instanceof Integer port) {
                 return port;
             }

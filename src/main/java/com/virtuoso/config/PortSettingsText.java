@@ -7,13 +7,16 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Sets {@code web_server.port} and {@code web_server.fallback_ports} in the text of a YAML file,
- * leaving every other byte as it was: comments, blank lines, key order, quotes, line endings.
- * A missing key is added at the top of the {@code web_server} block; a missing block at the end.
+ * Sets the port ({@code web_server.port}, or {@code server.port} where that is the key the file
+ * uses) and {@code web_server.fallback_ports} in the text of a YAML file, leaving every other
+ * byte as it was: comments, blank lines, key order, quotes, line endings. A missing key is added
+ * at the top of its block; a missing block at the end.
  */
 final class PortSettingsText {
 
-    private static final Pattern BLOCK = Pattern.compile("^web[_-]server\\s*:\\s*(#.*)?$");
+    private static final Pattern WEB_SERVER_BLOCK = block("web[_-]server");
+
+    private static final Pattern SERVER_BLOCK = block("server");
 
     private static final Pattern CHILD = Pattern.compile("^(\\s+)([\\w-]+)(\\s*:\\s*)(.*?)(\\s+#.*)?$");
 
@@ -23,32 +26,44 @@ final class PortSettingsText {
     }
 
     /**
-     * {@code yaml} with the port set, and the fallback ports when {@code fallbacks} is not null.
+     * {@code yaml} with the port set under {@code key} ({@code web-server.port} or
+     * {@code server.port}), and the fallback ports when {@code fallbacks} is not null.
      */
-    static String apply(String yaml, int port, List<Integer> fallbacks) {
+    static String apply(String yaml, String key, int port, List<Integer> fallbacks) {
         String newline = yaml.contains("\r\n") ? "\r\n" : "\n";
         List<String> lines = new ArrayList<>(yaml.lines().toList());
         boolean endsWithNewline = yaml.isEmpty() || yaml.endsWith("\n");
-        int block = findBlock(lines);
-        if (block < 0) {
-            if (!lines.isEmpty() && !lines.get(lines.size() - 1).isBlank()) {
-                lines.add("");
-            }
-            lines.add("web_server:");
-            block = lines.size() - 1;
-            endsWithNewline = true;
-        }
         if (fallbacks != null) {
-            set(lines, block, "fallback_ports", fallbacks.stream().map(String::valueOf)
-                .collect(Collectors.joining(", ", "[", "]")));
+            endsWithNewline |= set(lines, WEB_SERVER_BLOCK, "web_server", "fallback_ports",
+                    fallbacks.stream().map(String::valueOf).collect(Collectors.joining(", ", "[", "]")));
         }
-        set(lines, block, "port", Integer.toString(port));
+        endsWithNewline |= key.equals("server.port") ? set(lines, SERVER_BLOCK, "server", "port", Integer.toString(port))
+                : set(lines, WEB_SERVER_BLOCK, "web_server", "port", Integer.toString(port));
         return String.join(newline, lines) + (endsWithNewline ? newline : "");
     }
 
-    private static int findBlock(List<String> lines) {
+    private static Pattern block(String name) {
+        return Pattern.compile("^" + name + "\\s*:\\s*(#.*)?$");
+    }
+
+    /** Sets {@code key} in the block, which is added at the end when missing; whether it was added. */
+    private static boolean set(List<String> lines, Pattern blockPattern, String blockName, String key, String value) {
+        int block = findBlock(lines, blockPattern);
+        boolean added = block < 0;
+        if (added) {
+            if (!lines.isEmpty() && !lines.get(lines.size() - 1).isBlank()) {
+                lines.add("");
+            }
+            lines.add(blockName + ":");
+            block = lines.size() - 1;
+        }
+        set(lines, block, key, value);
+        return added;
+    }
+
+    private static int findBlock(List<String> lines, Pattern blockPattern) {
         for (int i = 0; i < lines.size(); i++) {
-            if (BLOCK.matcher(lines.get(i)).matches()) {
+            if (blockPattern.matcher(lines.get(i)).matches()) {
                 return i;
             }
         }

@@ -6,12 +6,11 @@ import java.nio.file.Path;
  * Where the primary port the server will use comes from: the one place an operator must change
  * to change it, and so the one place {@code update-config} and {@code auto-fix} may edit.
  *
- * @param port the port
  * @param key {@code server.port} or {@code web-server.port}, or {@code null} for the default
  * @param origin where it was set, in the operator's words ({@code environment variable SERVER_PORT})
  * @param file the file that sets it, or {@code null} when it is not set in a file
  */
-public record PortSource(int port, String key, String origin, Path file) {
+public record PortSource(String key, String origin, Path file) {
 
     /** Whether the port is not set anywhere: the default applies. */
     public boolean isDefault() {

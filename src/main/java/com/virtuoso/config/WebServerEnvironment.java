@@ -148,28 +148,18 @@ public final class WebServerEnvironment {
      * would beat {@code --web_server.port}; the server, {@code show-config}, {@code update-config}
      * and {@code auto-fix} all use this one order instead.
      * @param environment an environment, prepared or not
-     * @return the port and its origin; the default when nothing sets it
+     * @return where the port comes from; the default when nothing sets it
      */
     public static PortSource portSource(Environment environment) {
-        return portProperty(environment).map((property) -> portSource(environment, property))
-            .orElseGet(() -> new PortSource(new WebServerProperties().getPort(), null, "default", null));
+        return portProperty(environment).map(WebServerEnvironment::portSource)
+            .orElseGet(() -> new PortSource(null, "default", null));
     }
 
-    private static PortSource portSource(Environment environment, ConfigurationProperty property) {
-        Integer port;
-        try {
-            port = new Binder(List.of(property.getSource()), new PropertySourcesPlaceholdersResolver(environment))
-                .bind(property.getName(), Bindable.of(Integer.class))
-                .get();
-        }
-        catch (BindException ex) {
-            throw new InvalidConfigurationException(ConfigProblems.of(ex), ex);
-        }
+    private static PortSource portSource(ConfigurationProperty property) {
         Origin origin = property.getOrigin();
         Path file = (unwrap(origin) instanceof TextResourceOrigin text) ? ConfigOrigins.file(text).orElse(null) : null;
-        String key = property.getName().toString();
         String describe = (origin != null) ? ConfigOrigins.describe(origin) : ConfigOrigins.describe(property);
-        return new PortSource(port, key, describe, file);
+        return new PortSource(property.getName().toString(), describe, file);
     }
 
     private static Origin unwrap(Origin origin) {
@@ -196,12 +186,21 @@ public final class WebServerEnvironment {
     /** Puts the settled port above every source, with the origin of the value that won. */
     private static void settlePort(ConfigurableEnvironment environment) {
         portProperty(environment).ifPresent((property) -> {
-            PortSource port = portSource(environment, property);
+            Integer port;
+            try {
+                // validated by the caller: the highest server.port and the highest web_server.port
+                port = new Binder(List.of(property.getSource()), new PropertySourcesPlaceholdersResolver(environment))
+                    .bind(property.getName(), Bindable.of(Integer.class))
+                    .get();
+            }
+            catch (BindException ex) {
+                throw new InvalidConfigurationException(ConfigProblems.of(ex), ex);
+            }
             Origin origin = (property.getOrigin() != null) ? property.getOrigin()
                     : new PropertySourceOrigin((PropertySource<?>) property.getSource().getUnderlyingSource(),
                             property.getName().toString());
             PropertySource<?> settled = new OriginTrackedMapPropertySource(PORT_SOURCE,
-                    Map.of("server.port", OriginTrackedValue.of(port.port(), origin)));
+                    Map.of("server.port", OriginTrackedValue.of(port, origin)));
             if (environment.getPropertySources().contains(PORT_SOURCE)) {
                 environment.getPropertySources().replace(PORT_SOURCE, settled);
             }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +57,36 @@ class AutoFixCommandTest {
             assertThat(foreign.isAlive()).isTrue();
             assertThat(Files.readString(config))
                 .isEqualTo(before.replace("port: " + ports.get(0), "port: " + ports.get(1)));
+        }
+    }
+
+    @Test
+    void aPortFromTheEnvironmentIsNamedAndNothingChanges() throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        Path config = config(ports);
+        String before = Files.readString(config);
+        try (ListenerProcess foreign = ListenerProcess.start("127.0.0.1", ports.get(0))) {
+            CliRun run = CliRun.in(Map.of("SERVER_PORT", ports.get(0).toString()), "auto-fix", "--yes", "--json",
+                    "--config", config.toString());
+            assertThat(run.exitCode()).isOne();
+            assertThat(run.out()).contains("\"done\":false", "environment variable SERVER_PORT",
+                    "Fix: set SERVER_PORT=" + ports.get(1));
+            assertThat(Files.readString(config)).isEqualTo(before);
+            assertThat(foreign.isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    void theFileKeyThatSuppliesThePortIsTheOneMoved() throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        Path config = config(ports);
+        String before = Files.readString(config);
+        Files.writeString(config, before + "server:\n  port: " + ports.get(0) + "\n");
+        try (ListenerProcess foreign = ListenerProcess.start("127.0.0.1", ports.get(0))) {
+            CliRun run = CliRun.in(Map.of(), "auto-fix", "--yes", "--config", config.toString());
+            assertThat(run.exitCode()).as(run.out()).isZero();
+            assertThat(run.out()).contains("Set server.port to " + ports.get(1));
+            assertThat(Files.readString(config)).isEqualTo(before + "server:\n  port: " + ports.get(1) + "\n");
         }
     }
 

@@ -155,6 +155,40 @@ class UpdateConfigCommandTest {
             .isEqualTo(shipped.replace(portLine, portLine.replaceFirst("\\d+", block.get("port").toString())));
     }
 
+    @Test
+    void aPortFromTheEnvironmentOrTheCommandLineIsNamedAndNothingChanges() throws Exception {
+        Path config = directory.resolve("application.yaml");
+        Files.writeString(config, "web_server:\n  port: 9000\n");
+        CliRun variable = CliRun.in(Map.of("SERVER_PORT", "9001"), "update-config", "9123", "--config",
+                config.toString());
+        assertThat(variable.exitCode()).isOne();
+        assertThat(variable.out().lines()).singleElement()
+            .asString()
+            .contains("environment variable SERVER_PORT", "nothing was changed", "Fix: set SERVER_PORT=9123");
+        CliRun json = CliRun.in(Map.of("WEBSERVER_PORT", "9001"), "update-config", "9123", "--json", "--config",
+                config.toString());
+        assertThat(json.exitCode()).isOne();
+        assertThat(json.out()).contains("\"done\":false", "environment variable WEBSERVER_PORT");
+        CliRun commandLine = CliRun.in(Map.of(), "update-config", "9123", "--config", config.toString(),
+                "--server.port=9001");
+        assertThat(commandLine.exitCode()).isOne();
+        assertThat(commandLine.out()).contains("the command line", "Fix: pass --server.port=9123");
+        assertThat(config).hasContent("web_server:\n  port: 9000");
+        assertThat(directory).isDirectoryNotContaining("glob:**.bak");
+    }
+
+    @Test
+    void theKeyThatSuppliesThePortIsTheOneEdited() throws Exception {
+        Path config = directory.resolve("application.yaml");
+        Files.writeString(config, "web_server:\n  port: 9000\nserver:\n  port: 9001 # Spring's key wins\n");
+        CliRun run = CliRun.in(Map.of(), "update-config", "9123", "--json", "--config", config.toString());
+        assertThat(run.exitCode()).as(run.out()).isZero();
+        assertThat(run.out()).contains("\"done\":true", "\"key\":\"server.port\"", "\"oldPort\":9001");
+        assertThat(config).hasContent("web_server:\n  port: 9000\nserver:\n  port: 9123 # Spring's key wins");
+        CliRun shown = CliRun.in(Map.of(), "show-config", "--config", config.toString());
+        assertThat(shown.out()).containsPattern("web_server.port\\s+9123");
+    }
+
     /** The line of the shipped config that sets web_server.port, comment and all. */
     private static String portLine(String yaml) {
         return yaml.lines().filter((line) -> line.startsWith("  port:")).findFirst().orElseThrow();
