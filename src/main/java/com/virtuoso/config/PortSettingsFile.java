@@ -1,9 +1,11 @@
 package com.virtuoso.config;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -15,9 +17,16 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -27,14 +36,18 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 /**
  * Updates the port settings of a config file, whole or not at all: the file is checked before
  * (a malformed file is refused untouched), the result is checked after, the original is kept as
- * {@code <file>.bak}, and the new text replaces the file by an atomic rename under an OS file
- * lock, so that two updates at once leave one of them, never a mix.
+ * {@code <file>.<UTC time>.bak} (the newest {@value #BACKUPS_KEPT} are kept, so that a few
+ * updates can be undone and none piles up), and the new text replaces the file by an atomic
+ * rename under an OS file lock, so that two updates at once leave one of them, never a mix. The
+ * new file, the backup and the directory are forced to disk before the rename, and the directory
+ * again after it: a crash at any point leaves the old file or the new one, never an empty one,
+ * and an update that said it was done stays done.
  * <p>
  * The file keeps what it was. When the config path is a symbolic link (to a file that deployment
  * tooling manages elsewhere, say), the file it points to is edited and the link stays a link; the
- * lock file, the temporary file and the {@code .bak} are beside that real file, so that two
+ * lock file, the temporary file and the backups are beside that real file, so that two
  * updates through two different links still take the same lock, and the rename stays in one
- * directory. The new file and the {@code .bak} get the old file's mode, group and owner: the
+ * directory. The new file and the backup get the old file's mode, group and owner: the
  * rename would otherwise give them those of whoever ran the update, which can make a {@code 0600}
  * secret world-readable or lock the server's user out of its own config.
  */
@@ -42,6 +55,15 @@ public final class PortSettingsFile {
 
     /** As many links as Linux follows before ELOOP. */
     private static final int MAX_LINKS = 40;
+
+    /** How many backups an update keeps: enough to undo a few updates, not a growing pile. */
+    static final int BACKUPS_KEPT = 5;
+
+    /** UTC to the microsecond, so that the names sort as the times do. */
+    private static final DateTimeFormatter BACKUP_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSSSS'Z'")
+        .withZone(ZoneOffset.UTC);
+
+    private static final String BACKUP_SUFFIX = "\\.\\d{8}T\\d{6}\\.\\d{6}Z\\.bak";
 
     private static final Set<PosixFilePermission> PRIVATE_FILE = Set.copyOf(PosixFilePermissions.fromString("rw-------"));
 
@@ -96,20 +118,69 @@ public final class PortSettingsFile {
             Path temporary = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
             try {
                 Files.writeString(temporary, after, StandardCharsets.UTF_8);
+                force(temporary);
                 Path backup = null;
                 if (existed) {
                     keepAttributes(target, temporary);
-                    backup = target.resolveSibling(target.getFileName() + ".bak");
-                    Files.copy(target, backup, StandardCopyOption.REPLACE_EXISTING,
-                            StandardCopyOption.COPY_ATTRIBUTES);
-                    keepAttributes(target, backup);
+                    backup = backUp(target);
+                    pruneBackups(target);
                 }
+                // the new file and the backup are on disk, by name too, before the rename makes the change
+                force(target.getParent());
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                // and the rename is, before the command says it is done
+                force(target.getParent());
                 return new Change(target, backup, oldPort, port);
             }
             finally {
                 Files.deleteIfExists(temporary);
             }
+        }
+    }
+
+    /**
+     * Copies {@code target} to {@code <file>.<UTC time>.bak}, a new file: created 0600, never
+     * through a link planted under that name, then given the original's attributes and forced to
+     * disk. The time, to the microsecond, orders the backups by name; two updates in the same
+     * microsecond take the next one.
+     */
+    private Path backUp(Path target) throws IOException {
+        byte[] content = Files.readAllBytes(target);
+        for (Instant time = Instant.now();; time = time.plus(1, ChronoUnit.MICROS)) {
+            Path backup = target.resolveSibling(target.getFileName() + "." + BACKUP_TIME.format(time) + ".bak");
+            try (FileChannel channel = FileChannel.open(backup,
+                    Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                    PosixFilePermissions.asFileAttribute(PRIVATE_FILE))) {
+                channel.write(ByteBuffer.wrap(content));
+                channel.force(true);
+            }
+            catch (FileAlreadyExistsException ex) {
+                continue; // an update in the same microsecond took this name: the next one is free
+            }
+            keepAttributes(target, backup);
+            return backup;
+        }
+    }
+
+    /** Deletes all but the newest {@value #BACKUPS_KEPT} backups of {@code target}. */
+    private static void pruneBackups(Path target) throws IOException {
+        Pattern name = Pattern.compile(Pattern.quote(target.getFileName().toString()) + BACKUP_SUFFIX);
+        List<Path> backups;
+        try (Stream<Path> siblings = Files.list(target.getParent())) {
+            backups = siblings.filter((sibling) -> name.matcher(sibling.getFileName().toString()).matches())
+                .filter((sibling) -> Files.isRegularFile(sibling, LinkOption.NOFOLLOW_LINKS))
+                .sorted(Comparator.comparing((Path sibling) -> sibling.getFileName().toString()).reversed())
+                .toList();
+        }
+        for (Path old : backups.subList(Math.min(BACKUPS_KEPT, backups.size()), backups.size())) {
+            Files.deleteIfExists(old);
+        }
+    }
+
+    /** Forces a file, or a directory's entries, to disk: a crash after this loses neither. */
+    private static void force(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            channel.force(true);
         }
     }
 

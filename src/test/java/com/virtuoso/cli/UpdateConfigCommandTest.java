@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +38,10 @@ class UpdateConfigCommandTest {
         assertThat(run.out()).contains("Set web_server.port to 9123", "(was " + portLine.replaceAll("\\D", "") + ")",
                 ".bak");
         assertThat(Files.readString(config)).isEqualTo(before.replace(portLine, portLine.replaceFirst("\\d+", "9123")));
-        assertThat(Files.readString(directory.resolve("application.yaml.bak"))).isEqualTo(before);
+        assertThat(backups(directory, "application.yaml")).singleElement().satisfies((backup) -> {
+            assertThat(backup).hasContent(before);
+            assertThat(run.out()).contains("the previous file is " + backup);
+        });
     }
 
     @Test
@@ -99,7 +103,7 @@ class UpdateConfigCommandTest {
         String before = Files.readString(real);
         CliRun run = CliRun.of("update-config", "9123", "--config", link.toString());
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("the previous file is " + real.toRealPath() + ".bak");
+        assertThat(run.out()).contains("the previous file is " + real.toRealPath() + ".").contains(".bak");
         assertThat(link).isSymbolicLink();
         String portLine = portLine(before);
         assertThat(Files.readString(real)).isEqualTo(before.replace(portLine, portLine.replaceFirst("\\d+", "9123")));
@@ -115,7 +119,7 @@ class UpdateConfigCommandTest {
         assertThat(run.exitCode()).isEqualTo(78);
         assertThat(run.err()).contains("is not valid YAML, at line 3, column 8").contains("Nothing was changed");
         assertThat(Files.readString(config)).isEqualTo(broken);
-        assertThat(directory.resolve("application.yaml.bak")).doesNotExist();
+        assertThat(directory).isDirectoryNotContaining("glob:**.bak");
     }
 
     @Test
@@ -187,6 +191,35 @@ class UpdateConfigCommandTest {
         assertThat(config).hasContent("web_server:\n  port: 9000\nserver:\n  port: 9123 # Spring's key wins");
         CliRun shown = CliRun.in(Map.of(), "show-config", "--config", config.toString());
         assertThat(shown.out()).containsPattern("web_server.port\\s+9123");
+    }
+
+    @Test
+    void theLastFiveBackupsAreKeptWithTheirTimeInTheName() throws Exception {
+        Path config = directory.resolve("application.yaml");
+        Files.writeString(config, "web_server:\n  port: 9000\n");
+        for (int port = 9001; port <= 9007; port++) {
+            assertThat(CliRun.of("update-config", Integer.toString(port), "--config", config.toString()).exitCode())
+                .isZero();
+        }
+        List<Path> backups = backups(directory, "application.yaml");
+        assertThat(backups).hasSize(5)
+            .allSatisfy((backup) -> assertThat(backup.getFileName().toString())
+                .matches("application\\.yaml\\.\\d{8}T\\d{6}\\.\\d{6}Z\\.bak"));
+        // oldest first: the ports the updates 3 to 7 replaced
+        assertThat(backups).map(Files::readString)
+            .containsExactly("web_server:\n  port: 9002\n", "web_server:\n  port: 9003\n", "web_server:\n  port: 9004\n",
+                    "web_server:\n  port: 9005\n", "web_server:\n  port: 9006\n");
+        assertThat(config).hasContent("web_server:\n  port: 9007");
+    }
+
+    /** The backups of {@code name} in {@code directory}, oldest first. */
+    static List<Path> backups(Path directory, String name) throws Exception {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter((file) -> file.getFileName().toString().startsWith(name + "."))
+                .filter((file) -> file.getFileName().toString().endsWith(".bak"))
+                .sorted()
+                .toList();
+        }
     }
 
     /** The line of the shipped config that sets web_server.port, comment and all. */

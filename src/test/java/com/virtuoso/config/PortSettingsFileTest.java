@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * An update edits the file a symbolic link points to, and keeps the file's mode, owner and group,
- * on the new file and on its {@code .bak}.
+ * on the new file and on its backup.
  */
 class PortSettingsFileTest {
 
@@ -37,7 +37,9 @@ class PortSettingsFileTest {
         assertThat(Files.readSymbolicLink(link)).isEqualTo(Path.of("../deploy/application.yaml"));
         assertThat(real).hasContent("web_server:\n  port: 9100  # the trading UI\n");
         assertThat(change.file()).isEqualTo(real.toRealPath());
-        assertThat(change.backup()).isEqualTo(real.toRealPath().resolveSibling("application.yaml.bak")).hasContent(YAML);
+        assertThat(change.backup().getParent()).isEqualTo(real.toRealPath().getParent());
+        assertThat(change.backup().getFileName().toString()).startsWith("application.yaml.").endsWith("Z.bak");
+        assertThat(change.backup()).hasContent(YAML);
         assertThat(real.resolveSibling("application.yaml.lock")).exists();
         try (var besideTheLink = Files.list(link.getParent())) {
             assertThat(besideTheLink).containsExactly(link);
@@ -85,17 +87,14 @@ class PortSettingsFileTest {
     @Test
     void theModeIsKeptAndTheBackupIsNoMoreReadableThanTheFile() throws Exception {
         Path group = write("group.yaml", "rw-r-----");
-        new PortSettingsFile(group).update(9100, null);
+        PortSettingsFile.Change grouped = new PortSettingsFile(group).update(9100, null);
         assertThat(mode(group)).isEqualTo("rw-r-----");
-        assertThat(mode(group.resolveSibling("group.yaml.bak"))).isEqualTo("rw-r-----");
+        assertThat(mode(grouped.backup())).isEqualTo("rw-r-----");
         Path secret = write("secret.yaml", "rw-------");
-        Path oldBackup = secret.resolveSibling("secret.yaml.bak");
-        Files.writeString(oldBackup, "stale");
-        Files.setPosixFilePermissions(oldBackup, PosixFilePermissions.fromString("rw-r--r--"));
-        new PortSettingsFile(secret).update(9100, null);
+        PortSettingsFile.Change secrets = new PortSettingsFile(secret).update(9100, null);
         assertThat(mode(secret)).isEqualTo("rw-------");
-        assertThat(mode(oldBackup)).isEqualTo("rw-------");
-        assertThat(oldBackup).hasContent(YAML);
+        assertThat(mode(secrets.backup())).isEqualTo("rw-------");
+        assertThat(secrets.backup()).hasContent(YAML);
     }
 
     @Test
@@ -105,8 +104,8 @@ class PortSettingsFileTest {
         Files.setAttribute(config, "unix:uid", NOBODY);
         Files.setAttribute(config, "unix:gid", NOBODY);
         Path link = Files.createSymbolicLink(directory.resolve("link.yaml"), config);
-        new PortSettingsFile(link).update(9100, null);
-        for (Path file : List.of(config, config.resolveSibling("application.yaml.bak"))) {
+        PortSettingsFile.Change change = new PortSettingsFile(link).update(9100, null);
+        for (Path file : List.of(config, change.backup())) {
             assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(NOBODY);
             assertThat(Files.getAttribute(file, "unix:gid")).isEqualTo(NOBODY);
             assertThat(mode(file)).isEqualTo("rw-r-----");
