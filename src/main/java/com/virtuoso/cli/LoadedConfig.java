@@ -20,6 +20,7 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.FileSystemResource;
 
+import com.virtuoso.config.ConfigText;
 import com.virtuoso.config.InvalidConfigurationException;
 import com.virtuoso.config.MalformedYaml;
 import com.virtuoso.config.MalformedYamlException;
@@ -107,6 +108,7 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
 
     private static List<PropertySource<?>> parse(Path file) {
         try {
+            ConfigText.read(file);
             return new YamlPropertySourceLoader().load("Config resource 'file [" + file + "]'",
                     new FileSystemResource(file));
         }

@@ -9,6 +9,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import com.virtuoso.config.InvalidConfigurationException;
 import com.virtuoso.config.MalformedYamlException;
 import com.virtuoso.config.PortSettingsFile;
+import com.virtuoso.config.UnusableConfigFileException;
 import com.virtuoso.state.StateDirectoryRefusedException;
 
 /**
@@ -53,6 +54,10 @@ public final class PortsCli {
                 err.println(malformed.malformed().description());
                 err.println(malformed.malformed().action() + " Nothing was changed.");
                 exitCode = InvalidConfigurationException.EXIT_CODE;
+            }
+            else if (failure instanceof UnusableConfigFileException unusable) {
+                err.println(unusable.getMessage());
+                exitCode = UnusableConfigFileException.EXIT_CODE;
             }
             else if (failure instanceof LoadedConfig.MissingConfigFileException missing) {
                 err.println(missing.getMessage());

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +106,7 @@ public final class PortSettingsFile {
         Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
         try (FileChannel channel = openLock(lockFile); FileLock lock = channel.lock()) {
             boolean existed = Files.exists(target);
-            String before = existed ? Files.readString(target, StandardCharsets.UTF_8) : "";
+            String before = existed ? ConfigText.read(target) : "";
             Integer oldPort = port(parse(before), key);
             String after = PortSettingsText.apply(before, key, port, fallbacks);
             Object written = parse(after);
@@ -271,9 +272,22 @@ public final class PortSettingsFile {
 
     }
 
+    /**
+     * The one document of {@code yaml}. A file of several documents ({@code ---}) is refused: which
+     * of them supplies the port depends on the active profiles and on the order Spring reads them
+     * in, and an edit of the wrong one would change nothing the next start sees.
+     */
     private Object parse(String yaml) {
         try {
-            return new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+            List<Object> documents = new ArrayList<>();
+            new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(yaml).forEach(documents::add);
+            if (documents.size() > 1) {
+                throw new UnusableConfigFileException(file + " holds " + documents.size() + " YAML documents "
+                        + "(separated by ---), and which one supplies the port depends on the active profiles: it is "
+                        + "not edited. Fix: set the port by hand in the document the server uses, or keep "
+                        + "web_server in a file of one document. Nothing was changed.");
+            }
+            return documents.isEmpty() ? null : documents.get(0);
         }
         catch (MarkedYAMLException ex) {
             throw new MalformedYamlException(new MalformedYaml(file.toString(), ex));

@@ -1,5 +1,6 @@
 package com.virtuoso.cli;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -210,6 +211,43 @@ class UpdateConfigCommandTest {
             .containsExactly("web_server:\n  port: 9002\n", "web_server:\n  port: 9003\n", "web_server:\n  port: 9004\n",
                     "web_server:\n  port: 9005\n", "web_server:\n  port: 9006\n");
         assertThat(config).hasContent("web_server:\n  port: 9007");
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsOneClearLineAndExit78() throws Exception {
+        Path config = directory.resolve("application.yaml");
+        byte[] latin1 = "web_server:\n  port: 9000 # caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(config, latin1);
+        for (String command : List.of("update-config", "show-config", "check")) {
+            List<String> args = new ArrayList<>(List.of(command, "--config", config.toString()));
+            if (!command.equals("show-config")) {
+                args.add(1, "9123");
+            }
+            CliRun run = CliRun.in(Map.of(), args.toArray(String[]::new));
+            assertThat(run.exitCode()).as(command).isEqualTo(78);
+            assertThat(run.err().lines()).as(command)
+                .singleElement()
+                .asString()
+                .contains("is not UTF-8 text: byte 0xE9 on line 2", "Fix: save it as UTF-8")
+                .doesNotContain("Exception", "error:");
+        }
+        assertThat(Files.readAllBytes(config)).isEqualTo(latin1);
+        assertThat(directory).isDirectoryNotContaining("glob:**.bak");
+    }
+
+    @Test
+    void aMultiDocumentFileIsNotEditedButSaysWhy() throws Exception {
+        Path config = directory.resolve("application.yaml");
+        String yaml = "web_server:\n  port: 9000\n---\nspring:\n  config:\n    activate:\n      on-profile: prod\n"
+                + "web_server:\n  port: 9001\n";
+        Files.writeString(config, yaml);
+        CliRun run = CliRun.in(Map.of(), "update-config", "9123", "--config", config.toString());
+        assertThat(run.exitCode()).isEqualTo(78);
+        assertThat(run.err().lines()).singleElement()
+            .asString()
+            .contains("holds 2 YAML documents", "Fix:", "Nothing was changed")
+            .doesNotContain("Exception", "error:");
+        assertThat(config).hasContent(yaml.strip());
     }
 
     /** The backups of {@code name} in {@code directory}, oldest first. */
