@@ -29,7 +29,9 @@ abstract class ConfiguredCommand {
     private static final DateTimeFormatter STARTED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
         .withZone(ZoneId.systemDefault());
 
-    private static final Pattern OVERRIDE = Pattern.compile("--(web_server|web-server|server)\\.[\\w.\\[\\]-]+=.*");
+    /** The server's settings, and the Spring settings that choose which config files it reads. */
+    private static final Pattern OVERRIDE = Pattern.compile("--((web_server|web-server|server)\\.[\\w.\\[\\]-]+"
+            + "|spring\\.config\\.(location|additional-location|import)|spring\\.profiles\\.active)=.*");
 
     @Spec
     CommandSpec spec;
@@ -60,7 +62,8 @@ abstract class ConfiguredCommand {
      */
     PortSource portSource() {
         checkOverrides();
-        return LoadedConfig.portSource(config, overrides, ports.variables());
+        boolean explicit = spec.commandLine().getParseResult().hasMatchedOption("--config");
+        return LoadedConfig.portSource(config, explicit, overrides, ports.variables());
     }
 
     private void checkOverrides() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,9 +13,10 @@ import java.util.Map;
 
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
+import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -25,6 +27,7 @@ import com.virtuoso.config.InvalidConfigurationException;
 import com.virtuoso.config.MalformedYaml;
 import com.virtuoso.config.MalformedYamlException;
 import com.virtuoso.config.PortSource;
+import com.virtuoso.config.UnusableConfigFileException;
 import com.virtuoso.config.WebServerEnvironment;
 import com.virtuoso.config.WebServerProperties;
 import com.virtuoso.ports.PortCandidates;
@@ -42,6 +45,9 @@ import com.virtuoso.ports.PortCandidates;
 record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties properties, Path file,
         List<String> warnings, PortSource port) {
 
+    /** Where an explicit {@code --config} is told to Spring's config data machinery. */
+    private static final String CONFIG_OPTION_SOURCE = "virtuosoConfigOption";
+
     /**
      * Reads {@code file} (a missing file means the defaults unless {@code required}) under the
      * environment {@code variables} and {@code overrides} such as {@code --web_server.port=9000}.
@@ -51,22 +57,34 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
      */
     static LoadedConfig load(Path file, boolean required, List<String> overrides, Map<String, String> variables) {
         List<String> warnings = new ArrayList<>();
-        StandardEnvironment environment = read(file, required, overrides, variables, warnings);
-        Path read = Files.isRegularFile(file) ? file : null;
+        StandardEnvironment environment = read(file, required, required, overrides, variables);
         WebServerProperties properties = WebServerEnvironment.prepare(environment, warnings::add);
-        return new LoadedConfig(environment, properties, read, warnings, WebServerEnvironment.portSource(environment));
+        PortSource port = WebServerEnvironment.portSource(environment);
+        // the file a location setting named, when it sets the port and there is no config/application.yaml
+        Path read = Files.isRegularFile(file) ? file : port.file();
+        if (read == null) {
+            warnings.add(0, "No " + file + " here: showing the built-in defaults");
+        }
+        return new LoadedConfig(environment, properties, read, warnings, port);
     }
 
     /**
      * Where the port comes from, read as {@link #load} reads it but not validated: a command that
-     * sets the port must still work when the value it replaces is invalid.
+     * sets the port must still work when the value it replaces is invalid, or the file is missing.
+     * @param explicit whether {@code --config} named the file, which then replaces the locations
      */
-    static PortSource portSource(Path file, List<String> overrides, Map<String, String> variables) {
-        return WebServerEnvironment.portSource(read(file, false, overrides, variables, new ArrayList<>()));
+    static PortSource portSource(Path file, boolean explicit, List<String> overrides, Map<String, String> variables) {
+        return WebServerEnvironment.portSource(read(file, explicit, false, overrides, variables));
     }
 
-    private static StandardEnvironment read(Path file, boolean required, List<String> overrides,
-            Map<String, String> variables, List<String> warnings) {
+    /**
+     * The environment the server would have, read by Spring Boot's own config data machinery:
+     * {@code spring.config.location} and {@code spring.config.additional-location} (as arguments
+     * or variables), profile files and documents, {@code spring.config.import}, and the built-in
+     * {@code application.yaml}. An explicit {@code --config} replaces the file locations.
+     */
+    private static StandardEnvironment read(Path file, boolean explicit, boolean required, List<String> overrides,
+            Map<String, String> variables) {
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources()
             .replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
@@ -76,17 +94,40 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
                 .addFirst(new SimpleCommandLinePropertySource(overrides.toArray(String[]::new)));
         }
         if (Files.isRegularFile(file)) {
-            for (PropertySource<?> source : parse(file)) {
-                environment.getPropertySources().addLast(source);
-            }
+            // its own errors name the file, line and column; Spring's do not name the file
+            parse(file);
         }
         else if (required) {
             throw new MissingConfigFileException(file);
         }
-        else {
-            warnings.add("No " + file + " here: showing the built-in defaults");
+        if (explicit) {
+            environment.getPropertySources()
+                .addFirst(new MapPropertySource(CONFIG_OPTION_SOURCE, Map.of("spring.config.location",
+                        "optional:classpath:/application.yaml,optional:file:" + file.toAbsolutePath(),
+                        "spring.config.additional-location", "")));
         }
+        try {
+            ConfigDataEnvironmentPostProcessor.applyTo(environment);
+        }
+        catch (RuntimeException ex) {
+            throw unreadable(ex);
+        }
+        environment.getPropertySources().remove(CONFIG_OPTION_SOURCE);
         return environment;
+    }
+
+    /** A config file that Spring could not read, as one line naming it, when the reason is known. */
+    private static RuntimeException unreadable(RuntimeException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MarkedYAMLException marked) {
+                return new MalformedYamlException(new MalformedYaml("A config file", marked));
+            }
+            if (cause instanceof CharacterCodingException) {
+                return new UnusableConfigFileException(failure.getMessage() + ": the file is not UTF-8 text, and "
+                        + "Spring reads config files as UTF-8. Fix: save it as UTF-8.");
+            }
+        }
+        return failure;
     }
 
     int primaryPort() {
@@ -106,10 +147,10 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
         return new PortCandidates(primaryPort(), properties.getFallbackPorts(), properties.isAutoFallback());
     }
 
-    private static List<PropertySource<?>> parse(Path file) {
+    private static void parse(Path file) {
         try {
             ConfigText.read(file);
-            return new YamlPropertySourceLoader().load("Config resource 'file [" + file + "]'",
+            new YamlPropertySourceLoader().load("Config resource 'file [" + file + "]'",
                     new FileSystemResource(file));
         }
         catch (MarkedYAMLException ex) {
