@@ -167,7 +167,7 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
                             + newPort)));
         }
         PortSettingsFile.Change change = new PortSettingsFile(file).update(UpdateConfigCommand.portKey(source), newPort,
-                null);
+                null, source.line());
         return report(new Report(port, holders, "move-port", newPort, true,
                 "Port " + port + " is held by " + who + ". Set " + source.displayKey() + " to " + newPort + " in " + file
                         + ((change.backup() != null) ? " (previous file kept as " + change.backup() + ")" : "")

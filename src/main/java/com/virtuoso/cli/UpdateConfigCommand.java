@@ -69,7 +69,8 @@ class UpdateConfigCommand extends ConfiguredCommand implements Callable<Integer>
                     notEdited(source, "update-config", port)), 1);
         }
         Path file = source.inFile() ? source.file() : config;
-        PortSettingsFile.Change change = new PortSettingsFile(file).update(portKey(source), port, fallbacks);
+        PortSettingsFile.Change change = new PortSettingsFile(file).update(portKey(source), port, fallbacks,
+                source.line());
         String message = "Set " + source.displayKey() + " to " + port + ((fallbacks != null)
                 ? " and web_server.fallback_ports to " + fallbacks : "") + " in " + file
                 + ((change.oldPort() != null) ? " (was " + change.oldPort() + ")" : "")

@@ -22,6 +22,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,9 @@ public final class PortSettingsFile {
 
     private static final String BACKUP_SUFFIX = "\\.\\d{8}T\\d{6}\\.\\d{6}Z\\.bak";
 
+    /** The line that starts a YAML document, and ends the one before. */
+    private static final Pattern DOCUMENT_START = Pattern.compile("^---(\\s.*)?$");
+
     private static final Set<PosixFilePermission> PRIVATE_FILE = Set.copyOf(PosixFilePermissions.fromString("rw-------"));
 
     private final Path file;
@@ -101,19 +105,45 @@ public final class PortSettingsFile {
      * @throws MalformedYamlException when the file is not YAML; it is left untouched
      */
     public Change update(String key, int port, List<Integer> fallbacks) throws IOException {
+        return update(key, port, fallbacks, null);
+    }
+
+    /**
+     * As {@link #update(String, int, List)}, in the document that holds {@code line} (0-based, the
+     * line of the value that supplies the port) when the file holds several YAML documents: that
+     * document is the one the next start reads the port from. Without a line, a file of several
+     * documents is refused, since which one to edit would be a guess.
+     * @throws UnusableConfigFileException for several documents and no line
+     */
+    public Change update(String key, int port, List<Integer> fallbacks, Integer line) throws IOException {
         Path target = target();
         Files.createDirectories(target.getParent());
         Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
         try (FileChannel channel = openLock(lockFile); FileLock lock = channel.lock()) {
             boolean existed = Files.exists(target);
             String before = existed ? ConfigText.read(target) : "";
-            Integer oldPort = port(parse(before), key);
-            String after = PortSettingsText.apply(before, key, port, fallbacks);
-            Object written = parse(after);
-            if (!Integer.valueOf(port).equals(port(written, key))) {
+            int documents = documents(before).size();
+            String[] lines = before.split("(?<=\n)", -1);
+            int first = 0;
+            int end = lines.length;
+            if (documents > 1) {
+                if (line == null) {
+                    throw new UnusableConfigFileException(file + " holds " + documents + " YAML documents (separated "
+                            + "by ---), and none of them sets the port, so which one to edit would be a guess. Fix: "
+                            + "set the port by hand in the document the server uses. Nothing was changed.");
+                }
+                first = documentStart(lines, line);
+                end = documentEnd(lines, line);
+            }
+            String document = String.join("", Arrays.asList(lines).subList(first, end));
+            Integer oldPort = port(parse(document), key);
+            String edited = PortSettingsText.apply(document, key, port, fallbacks);
+            String after = String.join("", Arrays.asList(lines).subList(0, first)) + edited
+                    + String.join("", Arrays.asList(lines).subList(end, lines.length));
+            if (!Integer.valueOf(port).equals(port(parse(edited), key))
+                    || documents(after).size() != Math.max(documents, 1)) {
                 throw new IllegalStateException("Editing " + target + " did not set " + ConfigKeys.display(key)
-                        + " to " + port
-                        + "; the file was left as it was");
+                        + " to " + port + "; the file was left as it was");
             }
             // created readable by its owner only, until it has the old file's attributes
             Path temporary = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
@@ -272,22 +302,37 @@ public final class PortSettingsFile {
 
     }
 
-    /**
-     * The one document of {@code yaml}. A file of several documents ({@code ---}) is refused: which
-     * of them supplies the port depends on the active profiles and on the order Spring reads them
-     * in, and an edit of the wrong one would change nothing the next start sees.
-     */
+    /** The first line of the document that holds {@code line}: the one after its {@code ---}. */
+    private static int documentStart(String[] lines, int line) {
+        for (int i = Math.min(line, lines.length - 1); i >= 0; i--) {
+            if (DOCUMENT_START.matcher(lines[i].stripTrailing()).matches()) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    /** The line after the document that holds {@code line}: the next {@code ---}, or the end. */
+    private static int documentEnd(String[] lines, int line) {
+        for (int i = line + 1; i < lines.length; i++) {
+            if (DOCUMENT_START.matcher(lines[i].stripTrailing()).matches()) {
+                return i;
+            }
+        }
+        return lines.length;
+    }
+
+    /** The one document of {@code yaml} (a part of a file, or all of it). */
     private Object parse(String yaml) {
+        List<Object> documents = documents(yaml);
+        return documents.isEmpty() ? null : documents.get(0);
+    }
+
+    private List<Object> documents(String yaml) {
         try {
             List<Object> documents = new ArrayList<>();
             new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(yaml).forEach(documents::add);
-            if (documents.size() > 1) {
-                throw new UnusableConfigFileException(file + " holds " + documents.size() + " YAML documents "
-                        + "(separated by ---), and which one supplies the port depends on the active profiles: it is "
-                        + "not edited. Fix: set the port by hand in the document the server uses, or keep "
-                        + "web_server in a file of one document. Nothing was changed.");
-            }
-            return documents.isEmpty() ? null : documents.get(0);
+            return documents;
         }
         catch (MarkedYAMLException ex) {
             throw new MalformedYamlException(new MalformedYaml(file.toString(), ex));

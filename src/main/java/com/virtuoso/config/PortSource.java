@@ -9,8 +9,10 @@ import java.nio.file.Path;
  * @param key {@code server.port} or {@code web-server.port}, or {@code null} for the default
  * @param origin where it was set, in the operator's words ({@code environment variable SERVER_PORT})
  * @param file the file that sets it, or {@code null} when it is not set in a file
+ * @param line the line (from 0) of the value in {@code file}, or {@code null} when not known: in a
+ * file of several YAML documents, it tells which one supplies the port
  */
-public record PortSource(String key, String origin, Path file) {
+public record PortSource(String key, String origin, Path file, Integer line) {
 
     /** Whether the port is not set anywhere: the default applies. */
     public boolean isDefault() {

@@ -152,14 +152,16 @@ public final class WebServerEnvironment {
      */
     public static PortSource portSource(Environment environment) {
         return portProperty(environment).map(WebServerEnvironment::portSource)
-            .orElseGet(() -> new PortSource(null, "default", null));
+            .orElseGet(() -> new PortSource(null, "default", null, null));
     }
 
     private static PortSource portSource(ConfigurationProperty property) {
         Origin origin = property.getOrigin();
-        Path file = (unwrap(origin) instanceof TextResourceOrigin text) ? ConfigOrigins.file(text).orElse(null) : null;
+        TextResourceOrigin text = (unwrap(origin) instanceof TextResourceOrigin found) ? found : null;
+        Path file = (text != null) ? ConfigOrigins.file(text).orElse(null) : null;
+        Integer line = (file != null && text.getLocation() != null) ? text.getLocation().getLine() : null;
         String describe = (origin != null) ? ConfigOrigins.describe(origin) : ConfigOrigins.describe(property);
-        return new PortSource(property.getName().toString(), describe, file);
+        return new PortSource(property.getName().toString(), describe, file, line);
     }
 
     private static Origin unwrap(Origin origin) {

@@ -236,10 +236,25 @@ class UpdateConfigCommandTest {
     }
 
     @Test
-    void aMultiDocumentFileIsNotEditedButSaysWhy() throws Exception {
+    void inAMultiDocumentFileTheDocumentThatSuppliesThePortIsEdited() throws Exception {
         Path config = directory.resolve("application.yaml");
         String yaml = "web_server:\n  port: 9000\n---\nspring:\n  config:\n    activate:\n      on-profile: prod\n"
                 + "web_server:\n  port: 9001\n";
+        Files.writeString(config, yaml);
+        CliRun plain = CliRun.in(Map.of(), "update-config", "9123", "--config", config.toString());
+        assertThat(plain.exitCode()).as(plain.err()).isZero();
+        assertThat(config).hasContent(yaml.replace("9000", "9123").strip());
+        CliRun prod = CliRun.in(Map.of("SPRING_PROFILES_ACTIVE", "prod"), "update-config", "9124", "--config",
+                config.toString());
+        assertThat(prod.exitCode()).as(prod.err()).isZero();
+        assertThat(config).hasContent(yaml.replace("9000", "9123").replace("9001", "9124").strip());
+    }
+
+    @Test
+    void aMultiDocumentFileThatDoesNotSetThePortIsNotEditedButSaysWhy() throws Exception {
+        Path config = directory.resolve("application.yaml");
+        String yaml = "web_server:\n  host: 127.0.0.1\n---\nspring:\n  config:\n    activate:\n      on-profile: prod\n"
+                + "web_server:\n  host: ::1\n";
         Files.writeString(config, yaml);
         CliRun run = CliRun.in(Map.of(), "update-config", "9123", "--config", config.toString());
         assertThat(run.exitCode()).isEqualTo(78);
