@@ -8,8 +8,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -110,24 +112,50 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
             ConfigDataEnvironmentPostProcessor.applyTo(environment);
         }
         catch (RuntimeException ex) {
-            throw unreadable(ex);
+            throw unreadable(environment, ex);
         }
         environment.getPropertySources().remove(CONFIG_OPTION_SOURCE);
         return environment;
     }
 
     /** A config file that Spring could not read, as one line naming it, when the reason is known. */
-    private static RuntimeException unreadable(RuntimeException failure) {
+    private static RuntimeException unreadable(StandardEnvironment environment, RuntimeException failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof MarkedYAMLException marked) {
                 return new MalformedYamlException(new MalformedYaml("A config file", marked));
             }
             if (cause instanceof CharacterCodingException) {
-                return new UnusableConfigFileException(failure.getMessage() + ": the file is not UTF-8 text, and "
+                // the decoder's error does not name the file: the location settings do
+                for (Path named : namedFiles(environment)) {
+                    try {
+                        ConfigText.read(named);
+                    }
+                    catch (UnusableConfigFileException notUtf8) {
+                        return notUtf8;
+                    }
+                    catch (IOException ex) {
+                        failure.addSuppressed(ex);
+                    }
+                }
+                return new UnusableConfigFileException("A config file is not UTF-8 text (" + cause + "), and "
                         + "Spring reads config files as UTF-8. Fix: save it as UTF-8.");
             }
         }
         return failure;
+    }
+
+    /** The files, and the YAML files of the directories, that the location settings name. */
+    private static List<Path> namedFiles(StandardEnvironment environment) {
+        return Stream.of("spring.config.location", "spring.config.additional-location")
+            .map((key) -> environment.getProperty(key, ""))
+            .flatMap((locations) -> Arrays.stream(locations.split("[,;]")))
+            .map((location) -> location.strip().replaceFirst("^optional:", ""))
+            .filter((location) -> !location.isEmpty() && !location.startsWith("classpath"))
+            .map((location) -> Path.of(location.replaceFirst("^file:", "")))
+            .flatMap((path) -> Files.isDirectory(path)
+                    ? Stream.of(path.resolve("application.yaml"), path.resolve("application.yml")) : Stream.of(path))
+            .filter(Files::isRegularFile)
+            .toList();
     }
 
     int primaryPort() {

@@ -1,5 +1,6 @@
 package com.virtuoso.cli;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -61,6 +62,18 @@ class ConfigLocationTest {
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains("in " + named);
         assertThat(named).hasContent("web_server:\n  port: 9209");
+    }
+
+    @Test
+    void aNamedFileThatIsNotUtf8IsNamedWithItsLine() throws Exception {
+        Path named = directory.resolve("named.yaml");
+        Files.write(named, "web_server:\n  port: 9210 # caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        CliRun run = CliRun.in(Map.of("SPRING_CONFIG_LOCATION", "file:" + named), "show-config");
+        assertThat(run.exitCode()).isEqualTo(78);
+        assertThat(run.err().lines()).singleElement()
+            .asString()
+            .contains(named + " is not UTF-8 text: byte 0xE9 on line 2", "Fix:")
+            .doesNotContain("Exception", "error:");
     }
 
     private static int port(CliRun run) {

@@ -2,6 +2,7 @@ package com.virtuoso.config;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -121,6 +122,17 @@ class InvalidConfigurationTest {
             .run("--spring.config.location=" + config.toUri()));
         assertThat(StartupExitCodes.of(failure)).isEqualTo(InvalidConfigurationException.EXIT_CODE);
         assertThat(output).contains("is not valid YAML, at line 3, column 8: mapping values are not allowed here")
+            .doesNotContain("Application run failed");
+    }
+
+    @Test
+    void aConfigFileThatIsNotUtf8IsAConfigErrorWithoutAStackTrace(CapturedOutput output) throws Exception {
+        Path config = directory.resolve("application.yaml");
+        Files.write(config, "web_server:\n  port: 9000 # caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(VirtuosoApplication.class)
+            .run("--spring.config.location=" + config.toUri()));
+        assertThat(StartupExitCodes.of(failure)).isEqualTo(InvalidConfigurationException.EXIT_CODE);
+        assertThat(output).contains("A config file is not UTF-8 text", "Save the config file as UTF-8")
             .doesNotContain("Application run failed");
     }
 
