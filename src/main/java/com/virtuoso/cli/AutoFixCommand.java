@@ -33,8 +33,8 @@ import com.virtuoso.server.RunningJar;
                 + "Virtuoso server of this deployment (its registry record names the same config file, or both "
                 + "run on defaults in the same directory; PID and start time verified), stop it as 'kill' would, "
                 + "with the same refusals. Any other process, a Virtuoso of another deployment included, is never "
-                + "stopped: the first free fallback port becomes the port instead, where the port is set (the key and file "
-                + "that supply it); when it is set on the command line or in an environment variable, that is named "
+                + "stopped: the first free fallback port becomes the port instead, where the port is set (the key "
+                + "and file that supply it); when it is set on the command line or in an environment variable, that is named "
                 + "and nothing is changed. "
                 + "Asks on a terminal; --yes confirms, --dry-run only shows the plan.",
                 "Exit 0 when the next start will find its port free, 1 when not (or not confirmed), 77 when "
@@ -169,7 +169,8 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
         PortSettingsFile.Change change = new PortSettingsFile(file).update(UpdateConfigCommand.portKey(source), newPort,
                 null, source.line());
         return report(new Report(port, holders, "move-port", newPort, true,
-                "Port " + port + " is held by " + who + ". Set " + source.displayKey() + " to " + newPort + " in " + file
+                "Port " + port + " is held by " + who + ". Set " + source.displayKey() + " to " + newPort + " in "
+                        + file
                         + ((change.backup() != null) ? " (previous file kept as " + change.backup() + ")" : "")
                         + ". The next start will use " + newPort + "."));
     }

@@ -90,7 +90,8 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources()
             .replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
-                    StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.<String, Object>copyOf(variables)));
+                    StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                    Map.<String, Object>copyOf(variables)));
         if (!overrides.isEmpty()) {
             environment.getPropertySources()
                 .addFirst(new SimpleCommandLinePropertySource(overrides.toArray(String[]::new)));

@@ -180,7 +180,8 @@ public final class PortSettingsFile {
         for (Instant time = Instant.now();; time = time.plus(1, ChronoUnit.MICROS)) {
             Path backup = target.resolveSibling(target.getFileName() + "." + BACKUP_TIME.format(time) + ".bak");
             try (FileChannel channel = FileChannel.open(backup,
-                    Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                    Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                            LinkOption.NOFOLLOW_LINKS),
                     PosixFilePermissions.asFileAttribute(PRIVATE_FILE))) {
                 channel.write(ByteBuffer.wrap(content));
                 channel.force(true);

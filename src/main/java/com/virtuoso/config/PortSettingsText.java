@@ -37,7 +37,8 @@ final class PortSettingsText {
             endsWithNewline |= set(lines, WEB_SERVER_BLOCK, "web_server", "fallback_ports",
                     fallbacks.stream().map(String::valueOf).collect(Collectors.joining(", ", "[", "]")));
         }
-        endsWithNewline |= key.equals("server.port") ? set(lines, SERVER_BLOCK, "server", "port", Integer.toString(port))
+        endsWithNewline |= key.equals("server.port")
+                ? set(lines, SERVER_BLOCK, "server", "port", Integer.toString(port))
                 : set(lines, WEB_SERVER_BLOCK, "web_server", "port", Integer.toString(port));
         return String.join(newline, lines) + (endsWithNewline ? newline : "");
     }

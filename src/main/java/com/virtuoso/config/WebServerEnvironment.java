@@ -56,8 +56,8 @@ public final class WebServerEnvironment {
     static final String PORT_SOURCE = "virtuosoPort";
 
     /** Within one property source, Spring's key over ours. */
-    private static final List<ConfigurationPropertyName> PORT_KEYS = List.of(ConfigurationPropertyName.of("server.port"),
-            ConfigurationPropertyName.of(ConfigKeys.PREFIX + ".port"));
+    private static final List<ConfigurationPropertyName> PORT_KEYS = List.of(
+            ConfigurationPropertyName.of("server.port"), ConfigurationPropertyName.of(ConfigKeys.PREFIX + ".port"));
 
     private static final Map<String, String> LEGACY_VARIABLES = Map.of("WEB_SERVER_PORT", "web-server.port",
             "WEB_SERVER_HOST", "web-server.host");
