@@ -204,14 +204,23 @@ class KillCommandTest {
         PortTools tools = new PortTools(privileges, lookup, probe, directory);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine command = new CommandLine(new KillCommand((loaded) -> tools));
+        // kill as a subcommand of ports, as it runs, with the tools given to it
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return (type == KillCommand.class) ? type.cast(new KillCommand((loaded) -> tools))
+                        : CommandLine.defaultFactory().create(type);
+            }
+        };
+        CommandLine command = new CommandLine(new PortsCommand(System.getenv()), factory);
         command.setOut(new PrintWriter(out, true));
         command.setErr(new PrintWriter(err, true));
-        String[] args = new String[options.length + 3];
-        args[0] = Integer.toString(port);
-        args[1] = "--config";
-        args[2] = config.toString();
-        System.arraycopy(options, 0, args, 3, options.length);
+        String[] args = new String[options.length + 4];
+        args[0] = "kill";
+        args[1] = Integer.toString(port);
+        args[2] = "--config";
+        args[3] = config.toString();
+        System.arraycopy(options, 0, args, 4, options.length);
         return new CliRun(command.execute(args), out.toString(), err.toString());
     }
 
