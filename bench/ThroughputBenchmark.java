@@ -23,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Requests per second on GET /actuator/health under N concurrent keep-alive connections: the
  * Virtuoso jar with its shipped defaults (access log on) against a plain Spring Boot 4.0.7
- * webmvc + actuator app (bench/baseline), launched in turn, never at the same time, so both see
+ * webmvc + actuator app (bench/baseline) with Tomcat's access log on and health details shown, as the
+ * issue measured it, launched in turn, never at the same time, so both see
  * the same machine. Prints each run, then the ratio virtuoso/baseline of the medians (goal: at
  * least 0.90).
  *
@@ -60,7 +61,7 @@ public class ThroughputBenchmark {
         List<Double> plain = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             Result ours = run(virtuosoCommand(jar, work), work, connections, warmUp, measured);
-            Result theirs = run(baselineCommand(baseline), work, connections, warmUp, measured);
+            Result theirs = run(baselineCommand(baseline, work), work, connections, warmUp, measured);
             virtuoso.add(ours.perSecond());
             plain.add(theirs.perSecond());
             System.out.printf("round %d: virtuoso %s%n         baseline %s%n", round, ours, theirs);
@@ -76,8 +77,11 @@ public class ThroughputBenchmark {
                 "--web_server.state_dir=" + work.resolve("state"));
     }
 
-    private static List<String> baselineCommand(Path baseline) {
-        return List.of(java(), "-jar", baseline.toString(), "--server.address=127.0.0.1", "--server.port=%d");
+    /** As the issue measured it: Tomcat's access log on (its own buffered file) and health details shown. */
+    private static List<String> baselineCommand(Path baseline, Path work) {
+        return List.of(java(), "-jar", baseline.toString(), "--server.address=127.0.0.1", "--server.port=%d",
+                "--server.tomcat.accesslog.enabled=true", "--server.tomcat.basedir=" + work.resolve("baseline-tomcat"),
+                "--management.endpoint.health.show-details=always");
     }
 
     private static Result run(List<String> template, Path work, int connections, Duration warmUp, Duration measured)

@@ -18,7 +18,8 @@ import com.virtuoso.instances.InstanceRecord;
 record Deployment(Path configFile, Path workingDirectory) {
 
     static Deployment of(LoadedConfig config) {
-        return new Deployment(config.file(), Path.of("").toAbsolutePath());
+        // the file that supplies the port, found as the server finds the one it registers
+        return new Deployment(config.port().file(), Path.of("").toAbsolutePath());
     }
 
     /** Whether {@code instance} is a server of this deployment. */

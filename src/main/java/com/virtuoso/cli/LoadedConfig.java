@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
+import org.springframework.boot.context.config.ConfigDataException;
 import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -106,7 +107,7 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
         if (explicit) {
             environment.getPropertySources()
                 .addFirst(new MapPropertySource(CONFIG_OPTION_SOURCE, Map.of("spring.config.location",
-                        "optional:classpath:/application.yaml,optional:file:" + file.toAbsolutePath(),
+                        "optional:classpath:/application.yaml,optional:file:" + file.toAbsolutePath() + yamlHint(file),
                         "spring.config.additional-location", "")));
         }
         try {
@@ -119,9 +120,24 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
         return environment;
     }
 
+    /**
+     * {@code [.yaml]}, Spring Boot's extension hint, for a file whose name does not say how to read
+     * it ({@code --config /etc/virtuoso.conf}): {@code --config} names a YAML file, whatever its name.
+     */
+    private static String yamlHint(Path file) {
+        String name = file.getFileName().toString();
+        return (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".properties")) ? "" : "[.yaml]";
+    }
+
     /** A config file that Spring could not read, as one line naming it, when the reason is known. */
     private static RuntimeException unreadable(StandardEnvironment environment, RuntimeException failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConfigDataException missingOrUnknown) {
+                // a location that names no file, or one Spring cannot read: the server stops on it too
+                return new UnusableConfigFileException(missingOrUnknown.getMessage() + ". Fix: point "
+                        + "spring.config.location (or --config) at an existing .yaml or .properties file, or "
+                        + "prefix it with optional:");
+            }
             if (cause instanceof MarkedYAMLException marked) {
                 return new MalformedYamlException(new MalformedYaml("A config file", marked));
             }

@@ -3,9 +3,6 @@ package com.virtuoso.config;
 import java.nio.file.Path;
 import java.util.Optional;
 
-import org.springframework.boot.context.properties.source.ConfigurationProperty;
-import org.springframework.boot.origin.PropertySourceOrigin;
-import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.core.env.Environment;
 
 /**
@@ -17,15 +14,14 @@ public final class ConfigFile {
     private ConfigFile() {
     }
 
-    /** The file that sets {@code web_server.port}, or empty when no file sets it. */
+    /**
+     * The file that supplies the port ({@code server.port} or {@code web_server.port}, by the one
+     * order of precedence), or empty when the port comes from elsewhere: the same answer the
+     * {@code ports} commands get for the same environment, so that a server's registry record and
+     * {@code auto-fix} agree on which deployment it is.
+     */
     public static Optional<Path> of(Environment environment) {
-        return ConfigOrigins.properties(environment, ConfigKeys.PREFIX + ".port")
-            .map(ConfigurationProperty::getOrigin)
-            .map((origin) -> (origin instanceof PropertySourceOrigin wrapper) ? wrapper.getOrigin() : origin)
-            .filter(TextResourceOrigin.class::isInstance)
-            .map((origin) -> ConfigOrigins.file((TextResourceOrigin) origin))
-            .flatMap(Optional::stream)
-            .findFirst();
+        return Optional.ofNullable(WebServerEnvironment.portSource(environment).file());
     }
 
 }

@@ -154,7 +154,7 @@ public final class PortSettingsFile {
                 if (existed) {
                     keepAttributes(target, temporary);
                     backup = backUp(target);
-                    pruneBackups(target);
+                    pruneBackups(target, backup);
                 }
                 // the new file and the backup are on disk, by name too, before the rename makes the change
                 force(target.getParent());
@@ -194,17 +194,22 @@ public final class PortSettingsFile {
         }
     }
 
-    /** Deletes all but the newest {@value #BACKUPS_KEPT} backups of {@code target}. */
-    private static void pruneBackups(Path target) throws IOException {
+    /**
+     * Deletes all but the newest {@value #BACKUPS_KEPT} backups of {@code target}, never
+     * {@code justMade}: after the wall clock stepped back, the backup just made sorts oldest by
+     * its name, and it is the one that holds the file as it was before this update.
+     */
+    private static void pruneBackups(Path target, Path justMade) throws IOException {
         Pattern name = Pattern.compile(Pattern.quote(target.getFileName().toString()) + BACKUP_SUFFIX);
         List<Path> backups;
         try (Stream<Path> siblings = Files.list(target.getParent())) {
             backups = siblings.filter((sibling) -> name.matcher(sibling.getFileName().toString()).matches())
                 .filter((sibling) -> Files.isRegularFile(sibling, LinkOption.NOFOLLOW_LINKS))
+                .filter((sibling) -> !sibling.equals(justMade))
                 .sorted(Comparator.comparing((Path sibling) -> sibling.getFileName().toString()).reversed())
                 .toList();
         }
-        for (Path old : backups.subList(Math.min(BACKUPS_KEPT, backups.size()), backups.size())) {
+        for (Path old : backups.subList(Math.min(BACKUPS_KEPT - 1, backups.size()), backups.size())) {
             Files.deleteIfExists(old);
         }
     }

@@ -76,6 +76,21 @@ class ConfigLocationTest {
             .doesNotContain("Exception", "error:");
     }
 
+    @Test
+    void aConfigFileWhoseNameDoesNotSayYamlIsReadAsYaml() throws Exception {
+        Path config = Files.writeString(directory.resolve("virtuoso.conf"), "web_server:\n  port: 9209\n");
+        assertThat(port(CliRun.in(Map.of(), "show-config", "--json", "--config", config.toString()))).isEqualTo(9209);
+    }
+
+    @Test
+    void aLocationThatNamesNoFileIsOneLineAndExit78() {
+        CliRun run = CliRun.in(Map.of("SPRING_CONFIG_LOCATION", directory.resolve("typo.yaml").toString()),
+                "show-config");
+        assertThat(run.exitCode()).isEqualTo(78);
+        assertThat(run.err()).contains("typo.yaml").contains("cannot be found").contains("Fix:")
+            .doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
     private static int port(CliRun run) {
         assertThat(run.exitCode()).as(run.err()).isZero();
         for (JsonNode setting : JsonMapper.shared().readTree(run.out()).get("settings")) {

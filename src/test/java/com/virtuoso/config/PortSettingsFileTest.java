@@ -98,6 +98,20 @@ class PortSettingsFileTest {
     }
 
     @Test
+    void afterTheClockSteppedBackTheBackupJustMadeIsKept() throws Exception {
+        Path config = write("application.yaml", "rw-------");
+        // five backups made while the clock was ahead: by name, all newer than the next one
+        for (int i = 0; i < 5; i++) {
+            Files.writeString(directory.resolve("application.yaml.2099010" + i + "T000000.000000Z.bak"), "old " + i);
+        }
+        PortSettingsFile.Change change = new PortSettingsFile(config).update(9100, null);
+        assertThat(change.backup()).exists().hasContent(YAML);
+        try (var backups = Files.list(directory)) {
+            assertThat(backups.filter((file) -> file.getFileName().toString().endsWith(".bak"))).hasSize(5);
+        }
+    }
+
+    @Test
     void theOwnerAndGroupAreKept() throws Exception {
         assumeThat(Files.getAttribute(directory, "unix:uid")).as("changing a file's owner needs root").isEqualTo(0);
         Path config = write("application.yaml", "rw-r-----");
