@@ -15,6 +15,12 @@ import java.util.List;
  */
 public final class PortSelector {
 
+    /**
+     * How long naming the holder of one taken port may take at start: a scan of every process's
+     * descriptors, which on a crowded machine could otherwise delay the start by seconds.
+     */
+    static final Duration HOLDER_LOOKUP_BUDGET = Duration.ofSeconds(2);
+
     /** The real bind of the server's listening socket. */
     @FunctionalInterface
     public interface Bind {
@@ -127,7 +133,7 @@ public final class PortSelector {
 
     private PortHolders holders(int port) {
         try {
-            return holderLookup.lookup(port);
+            return holderLookup.lookup(port, HOLDER_LOOKUP_BUDGET);
         }
         catch (RuntimeException ex) {
             return PortHolders.unknown("the holder lookup failed: " + ex);

@@ -46,7 +46,9 @@ class PortsExhaustedFailureAnalyzer extends AbstractFailureAnalyzer<PortsExhaust
             .append(" ports kill ").append(primary).append(System.lineSeparator());
         text.append("2. Find an available port:             java -jar ").append(jar)
             .append(" ports find-available ").append(primary).append(System.lineSeparator());
-        text.append("3. Set web_server.port in config/application.yaml to a free port");
+        // update-config edits the file and key the port comes from, or names the variable or argument that set it
+        text.append("3. Move to a free port:                java -jar ").append(jar)
+            .append(" ports update-config PORT");
         if (exhausted.result() == ConflictResult.CONFLICT_STRICT) {
             text.append(System.lineSeparator())
                 .append("4. Or let the server fall back: set web_server.auto_fallback to true");

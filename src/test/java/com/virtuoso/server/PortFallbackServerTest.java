@@ -187,7 +187,7 @@ class PortFallbackServerTest {
                 .contains("Solutions:")
                 .contains("ports kill " + ports.get(0))
                 .contains("ports find-available " + ports.get(0))
-                .contains("Set web_server.port in config/application.yaml to a free port")
+                .contains("3. Move to a free port:").contains(" ports update-config PORT")
                 .doesNotContain("Application run failed");
             assertThat(new ConflictHistory(StateDirectory.open(state), 100).newestFirst().get(0).result().name()).isEqualTo("EXHAUSTED");
         }
