@@ -157,6 +157,11 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
             return report(new Report(port, holders, "move-port", newPort, false, "Port " + port + " is held by " + who
                     + ". " + UpdateConfigCommand.notEdited(source, "auto-fix", newPort)));
         }
+        Optional<String> unread = source.isDefault() ? unreadFileReason("auto-fix", newPort) : Optional.empty();
+        if (unread.isPresent()) {
+            return report(new Report(port, holders, "move-port", newPort, false, "Port " + port + " is held by " + who
+                    + ". " + unread.get()));
+        }
         Path file = source.inFile() ? source.file() : config;
         String plan = "Port " + port + " is held by " + who + ". Set " + source.displayKey() + " to " + newPort + " in "
                 + file + ".";

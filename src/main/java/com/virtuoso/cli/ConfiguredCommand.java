@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,6 +65,27 @@ abstract class ConfiguredCommand {
         checkOverrides();
         boolean explicit = spec.commandLine().getParseResult().hasMatchedOption("--config");
         return LoadedConfig.portSource(config, explicit, overrides, ports.variables());
+    }
+
+    /**
+     * Why the file this command would create or edit when nothing sets the port is not one the
+     * server reads, or empty when it is: {@code spring.config.location} (an argument or
+     * {@code SPRING_CONFIG_LOCATION}) replaces {@code config/application.yaml}, unless
+     * {@code --config} named the file.
+     */
+    Optional<String> unreadFileReason(String command, int port) {
+        if (spec.commandLine().getParseResult().hasMatchedOption("--config")) {
+            return Optional.empty();
+        }
+        String prefix = "--spring.config.location=";
+        Optional<String> location = overrides.stream()
+            .filter((override) -> override.startsWith(prefix))
+            .map((override) -> override.substring(prefix.length()))
+            .reduce((first, last) -> last)
+            .or(() -> Optional.ofNullable(ports.variables().get("SPRING_CONFIG_LOCATION")));
+        return location.map((where) -> "No file the server reads sets the port, and spring.config.location (" + where
+                + ") replaces " + config + ": nothing was changed. Fix: set web_server.port: " + port
+                + " in a file of that location, or run " + command + " again with --config FILE naming it.");
     }
 
     private void checkOverrides() {

@@ -3,6 +3,7 @@ package com.virtuoso.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -67,6 +68,10 @@ class UpdateConfigCommand extends ConfiguredCommand implements Callable<Integer>
         if (!source.isDefault() && !source.inFile()) {
             return report(new Report(false, null, source.displayKey(), null, null, port,
                     notEdited(source, "update-config", port)), 1);
+        }
+        Optional<String> unread = source.isDefault() ? unreadFileReason("update-config", port) : Optional.empty();
+        if (unread.isPresent()) {
+            return report(new Report(false, null, source.displayKey(), null, null, port, unread.get()), 1);
         }
         Path file = source.inFile() ? source.file() : config;
         PortSettingsFile.Change change = new PortSettingsFile(file).update(portKey(source), port, fallbacks,

@@ -74,4 +74,17 @@ class PortsCliIT {
         }
     }
 
+    @Test
+    void updateConfigDoesNotWriteAFileTheServerWouldNotRead() throws Exception {
+        Path elsewhere = Files.writeString(directory.resolve("elsewhere.yaml"), "web_server:\n  host: 127.0.0.1\n");
+        int port = FreePorts.pick();
+        JarProcess update = JarProcess.start(directory, Map.of("SPRING_CONFIG_LOCATION", "file:" + elsewhere), "ports",
+                "update-config", Integer.toString(port));
+        assertThat(update.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
+        assertThat(update.output()).contains("spring.config.location (file:" + elsewhere + ")")
+            .contains("nothing was changed");
+        assertThat(directory.resolve("config/application.yaml")).doesNotExist();
+        assertThat(elsewhere).hasContent("web_server:\n  host: 127.0.0.1\n");
+    }
+
 }
