@@ -31,6 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  * Run after ./mvnw -q package -DskipTests && ./mvnw -q -f bench/baseline/pom.xml package:
  *   java bench/ThroughputBenchmark.java [seconds, default 30] [connections, default 64] [rounds, default 3]
  *       [jar, default target/virtuoso.jar] [baseline jar, default bench/baseline/target/baseline.jar]
+ *       [Virtuoso settings, e.g. --web_server.access_log=false, to see what one costs]
  * Each launch gets a warm-up of a third of the measured time first. The access log goes to a
  * file in a temporary directory, as stdout redirected by a service manager would.
  *
@@ -46,6 +47,8 @@ public class ThroughputBenchmark {
         int rounds = (args.length > 2) ? Integer.parseInt(args[2]) : 3;
         Path jar = Path.of((args.length > 3) ? args[3] : "target/virtuoso.jar").toAbsolutePath();
         Path baseline = Path.of((args.length > 4) ? args[4] : "bench/baseline/target/baseline.jar").toAbsolutePath();
+        // anything after that goes to Virtuoso, to see what a setting costs: --web_server.access_log=false
+        List<String> settings = (args.length > 5) ? List.of(args).subList(5, args.length) : List.of();
         for (Path file : List.of(jar, baseline)) {
             if (!Files.isRegularFile(file)) {
                 System.err.println("No jar at " + file + ": run ./mvnw -q package -DskipTests && "
@@ -60,7 +63,7 @@ public class ThroughputBenchmark {
         List<Double> virtuoso = new ArrayList<>();
         List<Double> plain = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
-            Result ours = run(virtuosoCommand(jar, work), work, connections, warmUp, measured);
+            Result ours = run(virtuosoCommand(jar, work, settings), work, connections, warmUp, measured);
             Result theirs = run(baselineCommand(baseline, work), work, connections, warmUp, measured);
             virtuoso.add(ours.perSecond());
             plain.add(theirs.perSecond());
@@ -71,10 +74,12 @@ public class ThroughputBenchmark {
                 median(virtuoso), median(plain), ratio);
     }
 
-    private static List<String> virtuosoCommand(Path jar, Path work) {
-        // shipped defaults but for where it listens and keeps its state
-        return List.of(java(), "-jar", jar.toString(), "--web_server.host=127.0.0.1", "--web_server.port=%d",
-                "--web_server.state_dir=" + work.resolve("state"));
+    private static List<String> virtuosoCommand(Path jar, Path work, List<String> settings) {
+        // shipped defaults but for where it listens and keeps its state, and the settings asked for
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar.toString(), "--web_server.host=127.0.0.1",
+                "--web_server.port=%d", "--web_server.state_dir=" + work.resolve("state")));
+        command.addAll(settings);
+        return command;
     }
 
     /** As the issue measured it: Tomcat's access log on (its own buffered file) and health details shown. */
