@@ -1,7 +1,6 @@
 package com.virtuoso.history;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -265,30 +264,23 @@ public final class ConflictHistory {
     /** The bytes of the history, or empty when there is none or it cannot be read (reported once). */
     private Optional<byte[]> read() {
         try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS);
-            if (attributes.isSymbolicLink()) {
-                return Optional.empty(); // not ours: never followed, and replaced by the next append
-            }
-            if (!attributes.isRegularFile()) {
-                reportOnce("not a file", "is not a regular file (a directory or a FIFO?); it is not read. Fix: "
-                        + "remove it; the next conflict writes a new one");
-                return Optional.empty();
-            }
-            byte[] content;
-            try (InputStream input = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-                content = input.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            }
-            if (content.length > maxBytes) {
-                reportOnce("too large", "is larger than " + maxBytes + " bytes, too large to be a history of "
-                        + limit + " entries; it is not read, and the next conflict replaces it. Fix: move it "
-                        + "away if you want to keep it");
-                return Optional.empty();
-            }
-            return Optional.of(content);
-        }
-        catch (NoSuchFileException ex) {
-            return Optional.empty(); // none yet
+            StateDirectory.FileRead read = StateDirectory.read(file, maxBytes);
+            return switch (read.found()) {
+                // none yet, or a link: not ours, never followed, and replaced by the next append
+                case NONE, LINK -> Optional.empty();
+                case NOT_A_FILE -> {
+                    reportOnce("not a file", "is not a regular file (a directory or a FIFO?); it is not read. Fix: "
+                            + "remove it; the next conflict writes a new one");
+                    yield Optional.empty();
+                }
+                case TOO_LARGE -> {
+                    reportOnce("too large", "is larger than " + maxBytes + " bytes, too large to be a history of "
+                            + limit + " entries; it is not read, and the next conflict replaces it. Fix: move it "
+                            + "away if you want to keep it");
+                    yield Optional.empty();
+                }
+                case CONTENT -> Optional.of(read.content());
+            };
         }
         catch (IOException ex) {
             reportOnce("unreadable", "cannot be read (" + ex + "); it is not read, and the next conflict "

@@ -1,19 +1,16 @@
 package com.virtuoso.instances;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -184,28 +181,18 @@ public final class InstanceRegistry {
 
     private Optional<Entry> read(Path file) {
         try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS);
-            if (attributes.isSymbolicLink()) {
-                return Optional.empty(); // a link is nobody's record: its target is not read
-            }
-            if (!attributes.isRegularFile()) {
+            StateDirectory.FileRead read = StateDirectory.read(file, MAX_RECORD_BYTES);
+            if (read.found() == StateDirectory.FileRead.Found.NOT_A_FILE) {
                 warnOnce(file, "is not a regular file");
-                return Optional.empty();
             }
-            byte[] content;
-            try (InputStream input = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-                content = input.readNBytes(MAX_RECORD_BYTES + 1);
-            }
-            if (content.length > MAX_RECORD_BYTES) {
+            else if (read.found() == StateDirectory.FileRead.Found.TOO_LARGE) {
                 warnOnce(file, "is larger than " + MAX_RECORD_BYTES + " bytes, too large to be a record");
-                return Optional.empty();
             }
-            String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(content)).toString();
+            if (read.found() != StateDirectory.FileRead.Found.CONTENT) {
+                return Optional.empty(); // removed while listing, or a link: nobody's record, not followed
+            }
+            String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(read.content())).toString();
             return Optional.of(new Entry(file, json.readValue(text, InstanceRecord.class)));
-        }
-        catch (NoSuchFileException ex) {
-            return Optional.empty(); // removed while listing: its server stopped
         }
         catch (CharacterCodingException ex) {
             warnOnce(file, "is not UTF-8");

@@ -3,16 +3,17 @@ package com.virtuoso.state;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -166,37 +167,69 @@ public final class StateDirectory {
     }
 
     /**
-     * The content of {@code file}, read without following a symbolic link.
-     * @throws LinkNotFollowedException when {@code file} is a symbolic link: its target is not read
+     * What a file of the state directory holds, read without following a symbolic link (someone
+     * else put it there; its target is not ours) and never past {@code maxBytes}, so that a huge
+     * file or a FIFO planted where a record should be costs nothing.
+     * @param file the file
+     * @param maxBytes the most a file of this kind can hold
+     * @return what was found
+     * @throws IOException when the file is there but cannot be read
      */
-    public String readString(Path file) throws IOException {
-        try (InputStream input = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            return new String(input.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        catch (IOException ex) {
-            if (Files.isSymbolicLink(file)) {
-                throw new LinkNotFollowedException(file, ex);
+    public static FileRead read(Path file, long maxBytes) throws IOException {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (attributes.isSymbolicLink()) {
+                return new FileRead(FileRead.Found.LINK, null);
             }
-            throw ex;
+            if (!attributes.isRegularFile()) {
+                return new FileRead(FileRead.Found.NOT_A_FILE, null); // not opened: a FIFO would block
+            }
+            byte[] content;
+            try (InputStream input = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                content = input.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            }
+            return (content.length > maxBytes) ? new FileRead(FileRead.Found.TOO_LARGE, null)
+                    : new FileRead(FileRead.Found.CONTENT, content);
         }
+        catch (NoSuchFileException ex) {
+            return new FileRead(FileRead.Found.NONE, null);
+        }
+    }
+
+    /**
+     * What {@link #read} found.
+     *
+     * @param found what the file is
+     * @param content its bytes, for {@link Found#CONTENT}; {@code null} otherwise
+     */
+    public record FileRead(Found found, byte[] content) {
+
+        /** What a file of the state directory turned out to be. */
+        public enum Found {
+
+            /** No such file. */
+            NONE,
+
+            /** A symbolic link: not followed. */
+            LINK,
+
+            /** A directory, a FIFO or another non-regular file: not opened. */
+            NOT_A_FILE,
+
+            /** Larger than a file of its kind can be: not read. */
+            TOO_LARGE,
+
+            /** Read whole. */
+            CONTENT
+
+        }
+
     }
 
     @Override
     public String toString() {
         return path + ((refusal != null) ? " (refused)" : "");
-    }
-
-    /**
-     * A file in the state directory is a symbolic link, which is not followed: someone put it
-     * there, and what it points to is not a record of ours.
-     */
-    public static final class LinkNotFollowedException extends FileSystemException {
-
-        LinkNotFollowedException(Path file, IOException cause) {
-            super(file.toString(), null, "a symbolic link, not followed");
-            initCause(cause);
-        }
-
     }
 
     private static void createIfMissing(Path path) throws IOException {
