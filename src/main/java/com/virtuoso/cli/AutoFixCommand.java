@@ -89,10 +89,7 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
         });
         if (allOurServers) {
             ListenerShutdown shutdown = tools.shutdown();
-            List<String> refusals = holders.stream()
-                .map((holder) -> shutdown.refusal(holder, false))
-                .flatMap(Optional::stream)
-                .toList();
+            List<String> refusals = shutdown.refusals(holders, false);
             if (!refusals.isEmpty()) {
                 return report(new Report(port, holders, "refused", null, false, "Port " + port + " is held by your "
                         + "Virtuoso server " + pids(holders) + ", but it is not stopped: " + String.join("; ", refusals)

@@ -102,10 +102,7 @@ class KillCommand extends ConfiguredCommand implements Callable<Integer> {
                         List.of(found.unknownReason())), 0));
         }
         ListenerShutdown shutdown = tools.shutdown();
-        List<String> refusals = holders.stream()
-            .map((holder) -> shutdown.refusal(holder, force))
-            .flatMap(Optional::stream)
-            .toList();
+        List<String> refusals = shutdown.refusals(holders, force);
         if (!refusals.isEmpty()) {
             return report(new Report(port, holders, "refused", false, holders, refusals), REFUSED);
         }

@@ -72,6 +72,11 @@ public final class ListenerShutdown {
 
     }
 
+    /** Why each of {@code holders} that must not be stopped must not; empty when all may be. */
+    public List<String> refusals(List<PortHolder> holders, boolean force) {
+        return holders.stream().map((holder) -> refusal(holder, force)).flatMap(Optional::stream).toList();
+    }
+
     /** Why {@code holder} must not be stopped, or empty when it may be. */
     public Optional<String> refusal(PortHolder holder, boolean force) {
         ProcessHandle self = ProcessHandle.current();
