@@ -1,4 +1,5 @@
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,9 +15,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,12 +35,15 @@ import java.util.concurrent.locks.LockSupport;
  * The holder (this program) binds the primary before the server starts, so the server falls back;
  * a sixth of the way in it lets go, the monitor reclaims the primary, the clients move to it, and
  * 2 s later the server closes the fallback; from then on the holder takes the freed fallback port
- * and lets it go again every 2 s. Prints requests, errors (non-200 and I/O failures), p50 and p99
- * latency, the time from the holder letting go to the primary answering, and the server's RSS
- * before and after.
+ * and lets it go again every 2 s. Prints requests, errors (non-200 and I/O failures) on each port,
+ * p50 and p99 latency, the time from the holder letting go to the primary answering, and the
+ * server's RSS: after the start, after a warm-up under the same load with the ports still (the
+ * "before" the run is judged against: a JVM's heap and code cache grow under its first load, which
+ * is not what this benchmark looks for), every 5 s during the run, and after it.
  *
  * Run after ./mvnw -q package -DskipTests:
  *   java bench/LoadBenchmark.java [seconds, default 30] [connections, default 64] [jar, default target/virtuoso.jar]
+ *       [warm-up seconds, default 15]
  *
  * Loopback only, on ports picked at run time below the ephemeral range; bounded in time.
  */
@@ -49,6 +57,7 @@ public class LoadBenchmark {
         Duration duration = Duration.ofSeconds((args.length > 0) ? Integer.parseInt(args[0]) : 30);
         int connections = (args.length > 1) ? Integer.parseInt(args[1]) : 64;
         Path jar = Path.of((args.length > 2) ? args[2] : "target/virtuoso.jar").toAbsolutePath();
+        Duration warmUp = Duration.ofSeconds((args.length > 3) ? Integer.parseInt(args[3]) : 15);
         if (!Files.isRegularFile(jar)) {
             System.err.println("No jar at " + jar + ": run ./mvnw -q package -DskipTests first");
             System.exit(2);
@@ -68,19 +77,26 @@ public class LoadBenchmark {
             .start();
         try {
             awaitHealthy(server, fallback, log);
-            long rssBefore = rssKiB(server.pid());
-            System.out.printf("server PID %d on fallback %d (primary %d held), %d connections for %d s, "
+            long rssStarted = rssKiB(server.pid());
+            System.out.printf("server PID %d on fallback %d (primary %d held), %d connections, "
                     + "monitor 100 ms, reclaim on, fallback released 2 s after%n", server.pid(), fallback, primary,
-                    connections, duration.toSeconds());
+                    connections);
+            // the same load with the ports still: what a warm server weighs, against which the run is judged
             AtomicInteger target = new AtomicInteger(fallback);
+            Clients warming = Clients.start(connections, target, warmUp);
+            warming.results();
+            long rssBefore = rssKiB(server.pid());
+            System.out.printf("warm-up: %d s of the same load, ports still%n", warmUp.toSeconds());
+
             long start = System.nanoTime();
             long end = start + duration.toNanos();
-            ExecutorService threads = Executors.newFixedThreadPool(connections);
+            List<String> rssSamples = new CopyOnWriteArrayList<>();
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleAtFixedRate(() -> rssSamples.add(
+                    ((System.nanoTime() - start) / 1_000_000_000) + " s: " + rssKiB(server.pid()) / 1024 + " MiB"), 0,
+                    5, TimeUnit.SECONDS);
+            Clients clients = Clients.start(connections, target, duration);
             try {
-                List<Future<long[]>> perThread = new ArrayList<>();
-                for (int i = 0; i < connections; i++) {
-                    perThread.add(threads.submit(() -> loop(target, end)));
-                }
                 // the holder comes and goes while the clients run
                 LockSupport.parkNanos(duration.dividedBy(6).toNanos());
                 holder.close();
@@ -96,18 +112,16 @@ public class LoadBenchmark {
                 }
                 int cycles = holderComesAndGoes(fallback, end);
                 System.out.printf("holder took and released the freed fallback %d times%n", cycles);
-                List<long[]> results = new ArrayList<>();
-                for (Future<long[]> future : perThread) {
-                    results.add(future.get());
-                }
-                report(results, System.nanoTime() - start);
+                report(clients.results(), System.nanoTime() - start, primary, fallback);
             }
             finally {
-                threads.shutdownNow();
+                sampler.shutdownNow();
             }
             long rssAfter = rssKiB(server.pid());
-            System.out.printf("server RSS: before %d MiB, after %d MiB (%+d MiB)%n", rssBefore / 1024, rssAfter / 1024,
-                    (rssAfter - rssBefore) / 1024);
+            System.out.printf("server RSS: %d MiB started, %d MiB warm (before the run), %d MiB after (%+.1f%%; "
+                    + "goal < 10%%)%n", rssStarted / 1024, rssBefore / 1024, rssAfter / 1024,
+                    100.0 * (rssAfter - rssBefore) / rssBefore);
+            System.out.println("RSS during the run: " + String.join(", ", rssSamples));
         }
         finally {
             holder.close();
@@ -118,24 +132,57 @@ public class LoadBenchmark {
         }
     }
 
+    /** {@code connections} clients, each a request after another to whichever port the server is on. */
+    record Clients(ExecutorService threads, List<Future<ClientResult>> perThread) {
+
+        static Clients start(int connections, AtomicInteger target, Duration duration) {
+            long end = System.nanoTime() + duration.toNanos();
+            ExecutorService threads = Executors.newFixedThreadPool(connections);
+            List<Future<ClientResult>> perThread = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                perThread.add(threads.submit(() -> loop(target, end)));
+            }
+            return new Clients(threads, perThread);
+        }
+
+        /** Waits for every client to finish. */
+        List<ClientResult> results() throws Exception {
+            try {
+                List<ClientResult> results = new ArrayList<>();
+                for (Future<ClientResult> future : perThread) {
+                    results.add(future.get());
+                }
+                return results;
+            }
+            finally {
+                threads.shutdownNow();
+            }
+        }
+
+    }
+
+    /** What one client saw: the latency of each request, and the failed requests by port. */
+    record ClientResult(long[] latencies, Map<Integer, Long> errorsByPort) {
+    }
+
     /** One client: a request after another, to whichever port the server is on, until {@code end}. */
-    private static long[] loop(AtomicInteger target, long end) {
+    private static ClientResult loop(AtomicInteger target, long end) {
         long[] latencies = new long[1024];
         int count = 0;
-        long errors = 0;
+        Map<Integer, Long> errors = new TreeMap<>();
         while (System.nanoTime() < end) {
-            HttpRequest request = HttpRequest
-                .newBuilder(URI.create("http://127.0.0.1:" + target.get() + "/actuator/health"))
+            int port = target.get();
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
                 .timeout(Duration.ofSeconds(10))
                 .build();
             long sent = System.nanoTime();
             try {
                 if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
-                    errors++;
+                    errors.merge(port, 1L, Long::sum);
                 }
             }
             catch (IOException ex) {
-                errors++;
+                errors.merge(port, 1L, Long::sum);
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
@@ -146,9 +193,7 @@ public class LoadBenchmark {
             }
             latencies[count++] = System.nanoTime() - sent;
         }
-        long[] result = Arrays.copyOf(latencies, count + 1);
-        result[count] = errors; // the last slot carries the error count
-        return result;
+        return new ClientResult(Arrays.copyOf(latencies, count), errors);
     }
 
     /** Once the server has closed the fallback: bind it for 2 s, free it for 2 s, until {@code end}. */
@@ -169,15 +214,17 @@ public class LoadBenchmark {
         return cycles;
     }
 
-    private static void report(List<long[]> perThread, long nanos) {
-        long errors = perThread.stream().mapToLong((latencies) -> latencies[latencies.length - 1]).sum();
-        long[] all = perThread.stream()
-            .flatMapToLong((latencies) -> Arrays.stream(latencies, 0, latencies.length - 1))
-            .sorted()
-            .toArray();
+    private static void report(List<ClientResult> perThread, long nanos, int primary, int fallback) {
+        long[] all = perThread.stream().flatMapToLong((client) -> Arrays.stream(client.latencies())).sorted().toArray();
+        Map<Integer, Long> errors = new TreeMap<>();
+        perThread.forEach((client) -> client.errorsByPort().forEach((port, count) -> errors.merge(port, count, Long::sum)));
+        long failed = errors.values().stream().mapToLong(Long::longValue).sum();
         System.out.printf("%d requests, %d errors, %.0f req/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", all.length,
-                errors, (all.length - errors) / (nanos / 1e9), percentile(all, 0.50), percentile(all, 0.99),
+                failed, (all.length - failed) / (nanos / 1e9), percentile(all, 0.50), percentile(all, 0.99),
                 (all.length == 0) ? 0 : all[all.length - 1] / 1e6);
+        System.out.printf("errors on the primary %d, which stays open once reclaimed (goal 0): %d; "
+                + "on the fallback %d, which the server closes: %d%n", primary, errors.getOrDefault(primary, 0L),
+                fallback, errors.getOrDefault(fallback, 0L));
     }
 
     private static double percentile(long[] sorted, double fraction) {
@@ -220,13 +267,18 @@ public class LoadBenchmark {
     }
 
     /** VmRSS from /proc, in KiB. */
-    private static long rssKiB(long pid) throws IOException {
-        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))
+    private static long rssKiB(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))
             .stream()
             .filter((line) -> line.startsWith("VmRSS:"))
-            .mapToLong((line) -> Long.parseLong(line.replaceAll("\\D", "")))
-            .findFirst()
-            .orElse(-1);
+                .mapToLong((line) -> Long.parseLong(line.replaceAll("\\D", "")))
+                .findFirst()
+                .orElse(-1);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     private static ServerSocket bind(int port) throws IOException {

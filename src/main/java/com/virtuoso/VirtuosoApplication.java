@@ -4,15 +4,30 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationExcludeFilter;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.context.TypeExcludeFilter;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.ComponentScan.Filter;
+import org.springframework.context.annotation.FilterType;
 
 import com.virtuoso.cli.PortsCli;
 import com.virtuoso.server.StartupExitCodes;
 
 /**
  * Starts the Virtuoso web server, or with {@code ports} as first argument, runs the port manager.
+ * <p>
+ * {@code @SpringBootApplication} spelled out, to keep {@code @ManagementContextConfiguration}
+ * classes out of the component scan: Spring Boot adds them to the management server's own context
+ * (META-INF/spring), and found by the scan they would customize the main server as well.
  */
-@SpringBootApplication
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@ComponentScan(excludeFilters = { @Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class),
+        @Filter(type = FilterType.CUSTOM, classes = AutoConfigurationExcludeFilter.class),
+        @Filter(ManagementContextConfiguration.class) })
 public class VirtuosoApplication {
 
     public static void main(String[] args) {

@@ -94,9 +94,8 @@ public class ActuatorSecurityConfiguration {
 
     @Bean
     CleartextCredentialsWarning cleartextCredentialsWarning(SecurityProperties security, ServerProperties server,
-            ObjectProvider<ManagementServerProperties> management, WebServerProperties properties) {
-        return new CleartextCredentialsWarning(security, server, management.getIfAvailable(),
-                !properties.getAdditionalPorts().isEmpty() || properties.isReclaim());
+            ObjectProvider<ManagementServerProperties> management) {
+        return new CleartextCredentialsWarning(security, server, management.getIfAvailable());
     }
 
     /**

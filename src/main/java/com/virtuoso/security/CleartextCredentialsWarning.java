@@ -28,19 +28,15 @@ class CleartextCredentialsWarning implements SmartInitializingSingleton {
 
     private final ManagementServerProperties management;
 
-    private final boolean extraListeners;
-
     /**
-     * @param extraListeners whether the server may listen on more ports than the primary one
-     * ({@code web_server.additional_ports}, {@code web_server.reclaim}): those listeners are
-     * plain HTTP even when {@code server.ssl} is on
+     * The main server's additional and reclaimed listeners are set up as its main one, TLS
+     * included, so its {@code server.ssl} speaks for them too.
      */
     CleartextCredentialsWarning(SecurityProperties security, ServerProperties server,
-            ManagementServerProperties management, boolean extraListeners) {
+            ManagementServerProperties management) {
         this.security = security;
         this.server = server;
         this.management = management;
-        this.extraListeners = extraListeners;
     }
 
     @Override
@@ -55,9 +51,6 @@ class CleartextCredentialsWarning implements SmartInitializingSingleton {
         }
         if (isCleartextOnNetwork(server.getAddress(), server.getSsl())) {
             warnings.add(message("the server speaks", server.getAddress()));
-        }
-        else if (extraListeners && isCleartextOnNetwork(server.getAddress(), null)) {
-            warnings.add(message("the additional and reclaimed listeners (never TLS) speak", server.getAddress()));
         }
         if (management != null && management.getPort() != null && management.getPort() > 0
                 && !Objects.equals(management.getPort(), server.getPort())) {

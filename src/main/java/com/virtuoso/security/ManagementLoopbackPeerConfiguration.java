@@ -10,7 +10,6 @@ import org.springframework.context.annotation.Bean;
  * In the management server's own context (when it has a port of its own): the same loopback
  * marking as the main server, so that the shared security chain tells local clients apart there
  * too. Spring Boot hands the main context's security filter chain to the management server.
- * (Component scanning finds this class in the main context as well: adding the valve is idempotent.)
  */
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
 class ManagementLoopbackPeerConfiguration {

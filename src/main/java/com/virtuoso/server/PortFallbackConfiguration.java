@@ -14,6 +14,9 @@ import org.springframework.boot.actuate.autoconfigure.web.server.ManagementServe
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.info.BuildProperties;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.tomcat.TomcatContextCustomizer;
+import org.springframework.boot.tomcat.TomcatProtocolHandlerCustomizer;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -95,6 +98,21 @@ public class PortFallbackConfiguration {
                 Clock.systemUTC(), false));
     }
 
+    /**
+     * In place of Spring Boot's factory, made as Spring Boot makes its own, so that every listener
+     * can be set up as the main one.
+     */
+    @Bean
+    PortFallbackTomcatFactory tomcatServletWebServerFactory(ObjectProvider<TomcatConnectorCustomizer> connectorCustomizers,
+            ObjectProvider<TomcatContextCustomizer> contextCustomizers,
+            ObjectProvider<TomcatProtocolHandlerCustomizer<?>> protocolHandlerCustomizers) {
+        PortFallbackTomcatFactory factory = new PortFallbackTomcatFactory();
+        factory.getConnectorCustomizers().addAll(connectorCustomizers.orderedStream().toList());
+        factory.getContextCustomizers().addAll(contextCustomizers.orderedStream().toList());
+        factory.getProtocolHandlerCustomizers().addAll(protocolHandlerCustomizers.orderedStream().toList());
+        return factory;
+    }
+
     @Bean
     PortFallbackCustomizer portFallbackCustomizer(StartupPorts ports) {
         return new PortFallbackCustomizer(ports);
@@ -110,13 +128,14 @@ public class PortFallbackConfiguration {
 
     @Bean
     PortMonitor portMonitor(StartupPorts ports, WebServerProperties properties, RunningInstance instance,
-            PortPrivileges privileges, PortHolderLookup holders, ObjectProvider<PortMonitor.Probes> probes) {
+            PortPrivileges privileges, PortHolderLookup holders, ObjectProvider<PortMonitor.Probes> probes,
+            PortFallbackTomcatFactory listeners) {
         Duration interval = properties.getMonitor().getInterval();
         PortProbe probe = new PortProbe(new BindFailureClassifier(privileges), holders);
         return new PortMonitor(ports,
                 probes.getIfAvailable(() -> PortMonitor.Probes.of(holders, probe, holderLookupBudget(interval))),
-                interval, properties.isReclaim(), properties.getReclaimReleaseFallbackAfter(), instance,
-                Clock.systemUTC());
+                interval, properties.isReclaim(), properties.getReclaimReleaseFallbackAfter(), listeners::newListener,
+                instance, Clock.systemUTC());
     }
 
     /**

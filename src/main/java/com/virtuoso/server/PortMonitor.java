@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 import org.apache.catalina.Service;
 import org.apache.catalina.connector.Connector;
@@ -60,6 +61,9 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
     private final Clock clock;
 
     private final RunningInstance instance;
+
+    /** Makes a listener set up as the main one, on a port. */
+    private final IntFunction<Connector> newListener;
 
     /** Two threads: a fallback listener draining its requests must not hold up the checks. */
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, (task) -> {
@@ -149,7 +153,8 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
     }
 
     PortMonitor(StartupPorts ports, Probes probes, Duration interval, boolean reclaim, Duration releaseFallbackAfter,
-            RunningInstance instance, Clock clock) {
+            IntFunction<Connector> newListener, RunningInstance instance, Clock clock) {
+        this.newListener = newListener;
         this.instance = instance;
         this.ports = ports;
         this.probes = probes;
@@ -346,11 +351,8 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
     }
 
     private void reclaim(int primary) {
-        Connector connector = new Connector("HTTP/1.1");
+        Connector connector = newListener.apply(primary);
         connector.setThrowOnFailure(true);
-        connector.setPort(primary);
-        connector.setProperty("address", ports.host().getHostAddress());
-        copySettings(mainConnector, connector);
         try {
             service.addConnector(connector); // starts it: binds the port now
         }
@@ -365,20 +367,9 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
                 state.checkedAt(), null, null);
         run("alert", () -> ports.alerts().send(ports.event(PortEvent.Type.RECLAIMED, primary, List.of(),
                 "the primary port " + primary + " is free again: listening on it, and on " + mainPort)));
-        logger.info("Reclaimed primary port " + primary + ": Virtuoso listens on http://"
+        logger.info("Reclaimed primary port " + primary + ": Virtuoso listens on " + connector.getScheme() + "://"
                 + ports.host().getHostAddress() + ":" + primary + " again, and still on " + mainPort
                 + ((releaseFallbackAfter != null) ? " for " + releaseFallbackAfter.toSeconds() + " s" : ""));
-    }
-
-    /** The timeouts and limits of the main listener, for a listener added later. */
-    private static void copySettings(Connector from, Connector to) {
-        for (String property : List.of("keepAliveTimeout", "connectionTimeout", "maxKeepAliveRequests",
-                "maxConnections", "acceptCount", "maxThreads", "minSpareThreads")) {
-            Object value = from.getProperty(property);
-            if (value != null) {
-                to.setProperty(property, value.toString());
-            }
-        }
     }
 
 }

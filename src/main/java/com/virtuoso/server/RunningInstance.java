@@ -11,6 +11,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 
@@ -52,7 +53,10 @@ class RunningInstance implements ApplicationListener<WebServerInitializedEvent>,
         int port = event.getWebServer().getPort();
         int primary = ports.candidates().primary();
         boolean fellBack = ports.selection().map(PortSelection::fellBack).orElse(false);
-        logger.info("Virtuoso listening on " + url(ports.host(), port)
+        // https with server.ssl.*
+        String scheme = (event.getWebServer() instanceof TomcatWebServer tomcat)
+                ? tomcat.getTomcat().getConnector().getScheme() : "http";
+        logger.info("Virtuoso listening on " + url(scheme, ports.host(), port)
                 + (fellBack ? " (fell back from " + primary + ")" : ""));
         register(port);
     }
@@ -78,9 +82,9 @@ class RunningInstance implements ApplicationListener<WebServerInitializedEvent>,
         registry.remove(pid);
     }
 
-    private static String url(InetAddress host, int port) {
+    private static String url(String scheme, InetAddress host, int port) {
         String address = host.getHostAddress();
-        return "http://" + ((host instanceof Inet6Address) ? "[" + address + "]" : address) + ":" + port;
+        return scheme + "://" + ((host instanceof Inet6Address) ? "[" + address + "]" : address) + ":" + port;
     }
 
 }

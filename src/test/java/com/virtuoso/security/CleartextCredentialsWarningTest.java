@@ -19,7 +19,7 @@ class CleartextCredentialsWarningTest {
     @Test
     void aPasswordOnPlainHttpOnTheNetworkIsWarnedAbout() throws Exception {
         ServerProperties server = server("0.0.0.0");
-        assertThat(new CleartextCredentialsWarning(withPassword(), server, null, false).warnings())
+        assertThat(new CleartextCredentialsWarning(withPassword(), server, null).warnings())
             .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
             .contains("plain HTTP on 0.0.0.0")
             .contains("server.ssl")
@@ -28,27 +28,14 @@ class CleartextCredentialsWarningTest {
 
     @Test
     void noPasswordLoopbackOrTlsIsQuiet() throws Exception {
-        assertThat(new CleartextCredentialsWarning(new SecurityProperties(), server("0.0.0.0"), null, false).warnings())
+        assertThat(new CleartextCredentialsWarning(new SecurityProperties(), server("0.0.0.0"), null).warnings())
             .isEmpty();
-        assertThat(new CleartextCredentialsWarning(withPassword(), server("127.0.0.1"), null, false).warnings()).isEmpty();
+        assertThat(new CleartextCredentialsWarning(withPassword(), server("127.0.0.1"), null).warnings()).isEmpty();
         ServerProperties tls = server("0.0.0.0");
         Ssl ssl = new Ssl();
         ssl.setEnabled(true);
         tls.setSsl(ssl);
-        assertThat(new CleartextCredentialsWarning(withPassword(), tls, null, false).warnings()).isEmpty();
-    }
-
-    @Test
-    void extraListenersAreWarnedAboutEvenWithTls() throws Exception {
-        ServerProperties tls = server("0.0.0.0");
-        Ssl ssl = new Ssl();
-        ssl.setEnabled(true);
-        tls.setSsl(ssl);
-        assertThat(new CleartextCredentialsWarning(withPassword(), tls, null, true).warnings())
-            .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-            .contains("the additional and reclaimed listeners (never TLS) speak plain HTTP on 0.0.0.0");
-        assertThat(new CleartextCredentialsWarning(withPassword(), server("127.0.0.1"), null, true).warnings())
-            .isEmpty();
+        assertThat(new CleartextCredentialsWarning(withPassword(), tls, null).warnings()).isEmpty();
     }
 
     @Test
@@ -56,7 +43,7 @@ class CleartextCredentialsWarningTest {
         ManagementServerProperties management = new ManagementServerProperties();
         management.setPort(9999);
         management.setAddress(InetAddress.getByName("0.0.0.0"));
-        assertThat(new CleartextCredentialsWarning(withPassword(), server("127.0.0.1"), management, false).warnings())
+        assertThat(new CleartextCredentialsWarning(withPassword(), server("127.0.0.1"), management).warnings())
             .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
             .contains("management server speaks plain HTTP on 0.0.0.0");
     }

@@ -52,6 +52,8 @@ class ManagementPortFallbackTest {
             assertThat(management.get("activePort").asInt()).isEqualTo(ports.get(2));
             assertThat(management.get("attempts").get(0).get("outcome").asString()).isEqualTo("IN_USE");
             assertThat(management.get("attempts").get(0).get("holder").get("pid").asLong()).isEqualTo(holder.pid());
+            // the management server's own configuration stays out of the main context
+            assertThat(server.context().containsBean("managementPortFallbackCustomizer")).isFalse();
         }
     }
 
