@@ -119,7 +119,12 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
             Map<Long, InstanceRecord> servers, Deployment deployment) throws IOException {
         List<PortHolder> holders = result.holders().holders();
         String who;
-        if (result.outcome() != BindOutcome.IN_USE) {
+        if (result.outcome() == BindOutcome.UNKNOWN) {
+            // the bind failed, and why could not be told: neither a holder nor "nobody" was seen
+            who = "no process this command could name, as it is " + result.outcome().describe() + " ("
+                    + result.holders().unknownReason() + ")";
+        }
+        else if (result.outcome() != BindOutcome.IN_USE) {
             who = "nobody, but it is " + result.outcome().describe();
         }
         else if (holders.isEmpty()) {

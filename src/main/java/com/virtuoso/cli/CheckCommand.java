@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import picocli.CommandLine.Command;
@@ -23,7 +24,8 @@ import com.virtuoso.state.StateDirectoryRefusedException;
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = { "Tell whether PORT is free on the configured host, judged as the server's bind would judge it "
                 + "(IPv4 and IPv6). When it is in use, list every process listening on it.",
-                "Exit 0 when free, 1 when in use or not bindable, 2 for a bad argument (an unresolvable --host)." })
+                "Exit 0 when free, 1 when in use or not bindable (privileged, not an address of this machine, or "
+                        + "why could not be verified), 2 for a bad argument (an unresolvable --host)." })
 class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "PORT", description = "Port to check, 1-65535.")
@@ -32,15 +34,27 @@ class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "HOST", description = "Address to check instead of web_server.host.")
     String host;
 
+    private final Function<LoadedConfig, PortTools> toolsOf;
+
+    CheckCommand() {
+        this(PortTools::of);
+    }
+
+    /** For tests that give the command port tools of their own (a classifier that fails). */
+    CheckCommand(Function<LoadedConfig, PortTools> toolsOf) {
+        this.toolsOf = toolsOf;
+    }
+
     /**
      * The answer of {@code check --json}.
      *
      * @param port the port checked
      * @param host the address checked
      * @param free whether the server could bind it now
-     * @param outcome BOUND (free), IN_USE, PERMISSION_DENIED or ADDRESS_UNAVAILABLE
+     * @param outcome BOUND (free), IN_USE, PERMISSION_DENIED, ADDRESS_UNAVAILABLE or UNKNOWN (the bind
+     * failed and why could not be told)
      * @param holders the processes listening on the port
-     * @param detail why no holder is named, or {@code null}
+     * @param detail why no holder is named (for UNKNOWN, what the bind said), or {@code null}
      */
     record Report(int port, String host, boolean free, String outcome, List<Holder> holders, String detail) {
     }
@@ -58,7 +72,7 @@ class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
         PortArgument.check(spec, "PORT", port);
         LoadedConfig config = loadConfig();
         printWarnings(config);
-        PortTools tools = PortTools.of(config);
+        PortTools tools = toolsOf.apply(config);
         InetAddress address = (host != null) ? HostArgument.resolve(spec, host) : config.host();
         PortProbe.Result result = tools.probe().check(address, port);
         // the registry is read only when someone holds the port: a free port is answered sooner

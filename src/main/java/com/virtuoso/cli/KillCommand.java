@@ -148,6 +148,10 @@ class KillCommand extends ConfiguredCommand implements Callable<Integer> {
                     ? "a listener this user cannot see (" + holders.unknownReason() + ")" : holders.describe();
             return Optional.of("port " + port + " is in use" + on + ", by " + by);
         }
+        if (probed.outcome() == BindOutcome.UNKNOWN) {
+            return Optional.of("port " + port + " cannot be bound" + on + ", and why could not be verified: "
+                    + probed.holders().unknownReason());
+        }
         if (!probed.free()) {
             return Optional.of("port " + port + " cannot be bound" + on + ": it is " + probed.outcome().describe());
         }

@@ -15,7 +15,13 @@ public enum BindOutcome {
     PERMISSION_DENIED,
 
     /** The configured host is not an address of this machine, so no port can be bound on it. */
-    ADDRESS_UNAVAILABLE;
+    ADDRESS_UNAVAILABLE,
+
+    /**
+     * The bind failed, and telling why failed too: the attempt carries the OS's own message and
+     * claims neither a holder nor any of the reasons above.
+     */
+    UNKNOWN;
 
     /** In words, after "Port 8000 is": {@code free}, {@code in use}, ... */
     public String describe() {
@@ -24,6 +30,7 @@ public enum BindOutcome {
             case IN_USE -> "in use";
             case PERMISSION_DENIED -> "not allowed to this user (a privileged port)";
             case ADDRESS_UNAVAILABLE -> "not available (the host is not an address of this machine)";
+            case UNKNOWN -> "not bindable (why could not be verified)";
         };
     }
 

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * @param at when the bind was tried
  * @param holder who holds the port when {@code outcome} is {@link BindOutcome#IN_USE} and the
  * holder could be identified, otherwise {@code null}
- * @param detail why the port could not be used, in words (including why the holder is unknown);
- * {@code null} when the port was bound
+ * @param detail why the port could not be used, in words (including why the holder is unknown, and
+ * for {@link BindOutcome#UNKNOWN} the bind's own message); {@code null} when the port was bound
  */
 public record PortAttempt(int port, BindOutcome outcome, Instant at, PortHolder holder, String detail) {
 

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Answers "could the server bind this port now?" the way the server's own bind would: by binding
@@ -35,11 +36,23 @@ public final class PortProbe {
 
     }
 
+    /**
+     * What a bind of {@code host:port} would do now. When why it fails cannot be told, the outcome
+     * is {@link BindOutcome#UNKNOWN} and the holders' reason carries the bind's own message.
+     */
     public Result check(InetAddress host, int port) {
-        if (canBind(host, port)) {
+        Optional<IOException> failure = bindFailure(host, port);
+        if (failure.isEmpty()) {
             return new Result(port, BindOutcome.BOUND, PortHolders.found(List.of()));
         }
-        BindOutcome outcome = classifier.classify(host, port);
+        BindOutcome outcome;
+        try {
+            outcome = classifier.classify(host, port);
+        }
+        catch (RuntimeException ex) {
+            return new Result(port, BindOutcome.UNKNOWN,
+                    PortHolders.unknown(BindFailureClassifier.unclassified(failure.get(), ex)));
+        }
         PortHolders holders = (outcome == BindOutcome.IN_USE) ? holderLookup.lookup(port)
                 : PortHolders.unknown(outcome.name().toLowerCase(Locale.ROOT).replace('_', ' '));
         return new Result(port, outcome, holders);
@@ -47,18 +60,19 @@ public final class PortProbe {
 
     /** Whether {@code host:port} can be bound now; no holder lookup. */
     public boolean isFree(InetAddress host, int port) {
-        return canBind(host, port);
+        return bindFailure(host, port).isEmpty();
     }
 
-    private static boolean canBind(InetAddress host, int port) {
+    /** Why {@code host:port} cannot be bound now, or empty when it can. */
+    private static Optional<IOException> bindFailure(InetAddress host, int port) {
         try (ServerSocket socket = new ServerSocket()) {
             // as Tomcat's connector does on Linux: a port in TIME_WAIT counts as free
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(host, port));
-            return true;
+            return Optional.empty();
         }
         catch (IOException ex) {
-            return false;
+            return Optional.of(ex);
         }
     }
 

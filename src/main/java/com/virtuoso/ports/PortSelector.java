@@ -99,23 +99,24 @@ public final class PortSelector {
             if (!isBindFailure(ex)) {
                 throw ex;
             }
-            return new Outcome(failedAttempt(host, port, at), -1);
+            return new Outcome(failedAttempt(host, port, at, ex), -1);
         }
     }
 
     /**
-     * Why {@code port} could not be bound. Telling why is a diagnostic: when classifying or naming
-     * the holder fails, the attempt says the holder is unknown and the next candidate is tried.
+     * Why {@code port} could not be bound. Telling why is a diagnostic: when classifying fails the
+     * attempt is {@link BindOutcome#UNKNOWN} with the bind's own message, when naming the holder
+     * fails the holder is unknown; either way the next candidate is tried.
      */
-    private PortAttempt failedAttempt(InetAddress host, int port, Instant at) {
+    private PortAttempt failedAttempt(InetAddress host, int port, Instant at, Exception bindFailure) {
         BindOutcome outcome;
         try {
             outcome = classifier.classify(host, port);
         }
         catch (RuntimeException ex) {
-            // a bind failure that cannot be classified is most likely a port in use: say so, and how sure
-            return new PortAttempt(port, BindOutcome.IN_USE, at, null,
-                    "in use by an unknown process (could not tell why the bind failed: " + ex + ")");
+            // "in use" would be a guess: say only what the bind said
+            return new PortAttempt(port, BindOutcome.UNKNOWN, at, null, BindOutcome.UNKNOWN.describe() + ": "
+                    + BindFailureClassifier.unclassified(bindException(bindFailure), ex));
         }
         return switch (outcome) {
             case IN_USE -> {
@@ -127,7 +128,7 @@ public final class PortSelector {
                             + " need root or CAP_NET_BIND_SERVICE");
             case ADDRESS_UNAVAILABLE -> new PortAttempt(port, outcome, at, null,
                     "unavailable: " + host.getHostAddress() + " is not an address of this machine");
-            case BOUND -> throw new IllegalStateException("a failed bind cannot be BOUND");
+            case BOUND, UNKNOWN -> throw new IllegalStateException("the classifier does not answer " + outcome);
         };
     }
 
@@ -141,12 +142,17 @@ public final class PortSelector {
     }
 
     private static boolean isBindFailure(Throwable ex) {
+        return bindException(ex) != null;
+    }
+
+    /** The {@link BindException} in the cause chain of {@code ex}, whose message is the OS's, or {@code null}. */
+    private static BindException bindException(Throwable ex) {
         for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-            if (cause instanceof BindException) {
-                return true;
+            if (cause instanceof BindException bind) {
+                return bind;
             }
         }
-        return false;
+        return null;
     }
 
 }

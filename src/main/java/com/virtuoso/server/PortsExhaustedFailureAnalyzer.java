@@ -5,6 +5,7 @@ import java.util.List;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
+import com.virtuoso.ports.BindOutcome;
 import com.virtuoso.ports.ConflictResult;
 import com.virtuoso.ports.PortAttempt;
 import com.virtuoso.ports.PortsExhaustedException;
@@ -42,8 +43,15 @@ class PortsExhaustedFailureAnalyzer extends AbstractFailureAnalyzer<PortsExhaust
         int primary = exhausted.candidates().primary();
         String jar = RunningJar.path();
         StringBuilder text = new StringBuilder("Solutions:").append(System.lineSeparator());
-        text.append("1. Stop the process holding port ").append(primary).append(": java -jar ").append(jar)
-            .append(" ports kill ").append(primary).append(System.lineSeparator());
+        if (primaryInUse(exhausted)) {
+            text.append("1. Stop the process holding port ").append(primary).append(": java -jar ").append(jar)
+                .append(" ports kill ").append(primary).append(System.lineSeparator());
+        }
+        else {
+            // no holder was seen: advising to stop one would claim what was not verified
+            text.append("1. See why port ").append(primary).append(" cannot be bound: java -jar ").append(jar)
+                .append(" ports check ").append(primary).append(System.lineSeparator());
+        }
         text.append("2. Find an available port:             java -jar ").append(jar)
             .append(" ports find-available ").append(primary).append(System.lineSeparator());
         // update-config edits the file and key the port comes from, or names the variable or argument that set it
@@ -57,6 +65,16 @@ class PortsExhaustedFailureAnalyzer extends AbstractFailureAnalyzer<PortsExhaust
             text.append(", or add free ports to web_server.fallback_ports (0 lets the OS pick one)");
         }
         return text.toString();
+    }
+
+    /** Whether the primary port was found in use (by a process named or not), rather than unbindable otherwise. */
+    private static boolean primaryInUse(PortsExhaustedException exhausted) {
+        return exhausted.attempts()
+            .stream()
+            .filter((attempt) -> attempt.port() == exhausted.candidates().primary())
+            .findFirst()
+            .map((attempt) -> attempt.outcome() == BindOutcome.IN_USE)
+            .orElse(true);
     }
 
 }

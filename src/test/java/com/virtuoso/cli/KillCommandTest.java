@@ -29,6 +29,7 @@ import com.virtuoso.ports.PortHolder;
 import com.virtuoso.ports.PortHolderLookup;
 import com.virtuoso.ports.PortPrivileges;
 import com.virtuoso.ports.PortProbe;
+import com.virtuoso.ports.UnclassifiableBindFailures;
 import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.ListenerProcess;
 
@@ -169,6 +170,25 @@ class KillCommandTest {
     }
 
     @Test
+    void aBindFailureWhoseCauseCannotBeToldIsNeitherFreeNorInUse() throws Exception {
+        Path proc = Files.createDirectories(directory.resolve("no-proc"));
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+            CliRun run = killSeeing(proc, UnclassifiableBindFailures.classifier(new IllegalStateException("odd")),
+                    "--yes", "--json");
+            assertThat(run.exitCode()).isOne();
+            JsonNode report = JsonMapper.shared().readTree(run.out());
+            assertThat(report.get("action").asString()).isEqualTo("unseen");
+            assertThat(report.get("free").asBoolean()).isFalse();
+            assertThat(report.get("reasons").get(0).asString())
+                .contains("cannot be bound on 127.0.0.1, and why could not be verified: ")
+                .contains("(telling why failed: IllegalStateException: odd)")
+                .doesNotContain("is in use", "in use by");
+            assertThat(taken.isClosed()).isFalse();
+        }
+    }
+
+    @Test
     void withoutProcAFreeBindIsNotEnoughToCallThePortFree() throws Exception {
         Path proc = Files.createDirectories(directory.resolve("no-proc"));
         CliRun run = killSeeing(proc, "--yes", "--json");
@@ -198,9 +218,14 @@ class KillCommandTest {
 
     /** {@code kill} with a holder lookup that reads {@code proc} instead of {@code /proc}. */
     private CliRun killSeeing(Path proc, String... options) {
+        return killSeeing(proc, new BindFailureClassifier(PortPrivileges.detect()), options);
+    }
+
+    /** {@code kill} with a fake {@code /proc} and {@code classifier} to tell why a bind failed. */
+    private CliRun killSeeing(Path proc, BindFailureClassifier classifier, String... options) {
         PortHolderLookup lookup = FakeProc.lookup(proc);
         PortPrivileges privileges = PortPrivileges.detect();
-        PortProbe probe = new PortProbe(new BindFailureClassifier(privileges), lookup);
+        PortProbe probe = new PortProbe(classifier, lookup);
         PortTools tools = new PortTools(privileges, lookup, probe, directory);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -1,6 +1,8 @@
 package com.virtuoso.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -13,11 +15,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import com.virtuoso.instances.InstanceRecord;
 import com.virtuoso.instances.InstanceRegistry;
+import com.virtuoso.ports.PortHolderLookup;
+import com.virtuoso.ports.PortPrivileges;
+import com.virtuoso.ports.PortProbe;
+import com.virtuoso.ports.UnclassifiableBindFailures;
 import com.virtuoso.state.StateDirectory;
 import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.ListenerProcess;
@@ -191,6 +198,28 @@ class ReadOnlyCommandsTest {
     }
 
     @Test
+    void checkSaysWhatTheBindSaidWhenWhyItFailedCannotBeTold() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), primary));
+            PortTools tools = unclassifyingTools(new IllegalStateException("cannot read the address table"));
+            CliRun run = checkWith(tools, Integer.toString(primary), "--config", config.toString());
+            assertThat(run.exitCode()).isOne();
+            // the OS's own words follow, whatever they say; Virtuoso claims no holder and no reason
+            assertThat(run.out())
+                .startsWith("Port " + primary + " is not bindable (why could not be verified) on 127.0.0.1: ")
+                .contains("(telling why failed: IllegalStateException: cannot read the address table)")
+                .doesNotContain("is in use", "in use by");
+            CliRun json = checkWith(tools, Integer.toString(primary), "--config", config.toString(), "--json");
+            assertThat(json.exitCode()).isOne();
+            JsonNode report = JsonMapper.shared().readTree(json.out());
+            assertThat(report.get("free").asBoolean()).isFalse();
+            assertThat(report.get("outcome").asString()).isEqualTo("UNKNOWN");
+            assertThat(report.get("holders")).isEmpty();
+            assertThat(report.get("detail").asString()).contains("cannot read the address table");
+        }
+    }
+
+    @Test
     void checkOnIpv6AndTellsAVirtuosoInstance() throws Exception {
         try (ListenerProcess holder = ListenerProcess.start("::1", primary)) {
             Instant started = ProcessHandle.of(holder.pid()).orElseThrow().info().startInstant().orElseThrow();
@@ -253,6 +282,33 @@ class ReadOnlyCommandsTest {
         JsonNode report = JsonMapper.shared().readTree(reused.out());
         assertThat(report.get("instances")).isEmpty();
         assertThat(report.get("removed").get(0).get("reason").asString()).isEqualTo("PID reused by another process");
+    }
+
+    /** Port tools whose classifier throws {@code failure} for every failed bind. */
+    private PortTools unclassifyingTools(RuntimeException failure) {
+        PortHolderLookup lookup = new PortHolderLookup();
+        return new PortTools(PortPrivileges.detect(), lookup,
+                new PortProbe(UnclassifiableBindFailures.classifier(failure), lookup), directory.resolve("state"));
+    }
+
+    /** {@code check} as a subcommand of ports, as it runs, with {@code tools} given to it. */
+    private static CliRun checkWith(PortTools tools, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return (type == CheckCommand.class) ? type.cast(new CheckCommand((loaded) -> tools))
+                        : CommandLine.defaultFactory().create(type);
+            }
+        };
+        CommandLine command = new CommandLine(new PortsCommand(System.getenv()), factory);
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        String[] full = new String[args.length + 1];
+        full[0] = "check";
+        System.arraycopy(args, 0, full, 1, args.length);
+        return new CliRun(command.execute(full), out.toString(), err.toString());
     }
 
 }

@@ -89,6 +89,30 @@ class ConflictHistoryTest {
     }
 
     @Test
+    void anUnknownOutcomeIsRecordedBesideEntriesOfAnOlderVersion() throws Exception {
+        ConflictHistory history = new ConflictHistory(StateDirectory.open(state), 100);
+        Files.createDirectories(history.file().getParent());
+        // as a version without UNKNOWN wrote it: same fields, one of the outcomes it knew
+        Files.writeString(history.file(), """
+                {"at":"2026-11-20T09:00:00Z","pid":7,"primaryPort":8000,"activePort":8001,"result":"FELL_BACK",\
+                "attempts":[{"port":8000,"outcome":"IN_USE","at":"2026-11-20T09:00:00Z","holder":null,\
+                "detail":"in use by an unknown process (no /proc)"},{"port":8001,"outcome":"BOUND",\
+                "at":"2026-11-20T09:00:00Z","holder":null,"detail":null}]}
+                """, StandardCharsets.UTF_8);
+        Instant at = Instant.parse("2026-11-26T10:00:00Z");
+        PortAttempt unknown = new PortAttempt(8000, BindOutcome.UNKNOWN, at, null,
+                "not bindable (why could not be verified): Address already in use (telling why failed: "
+                        + "IllegalStateException: odd)");
+        history.append(new ConflictRecord(at, 8, 8000, 8001, ConflictResult.FELL_BACK,
+                List.of(unknown, PortAttempt.bound(8001, at))));
+        List<ConflictRecord> records = history.newestFirst();
+        assertThat(records).extracting(ConflictRecord::pid).containsExactly(8L, 7L);
+        assertThat(records.get(0).attempts().get(0)).isEqualTo(unknown);
+        assertThat(records.get(1).attempts().get(0).outcome()).isEqualTo(BindOutcome.IN_USE);
+        assertThat(Files.readString(history.file())).contains("\"outcome\":\"UNKNOWN\"");
+    }
+
+    @Test
     void noFileMeansNoHistory() {
         assertThat(new ConflictHistory(StateDirectory.open(state.resolve("never-written")), 100).newestFirst()).isEmpty();
     }

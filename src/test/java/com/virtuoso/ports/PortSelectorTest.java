@@ -112,6 +112,42 @@ class PortSelectorTest {
     }
 
     @Test
+    void aBindFailureThatCannotBeClassifiedIsUnknownNotInUseAndTheFallbackGoesOn() throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        bindSocket(ports.get(0));
+        PortSelector unsure = new PortSelector(
+                UnclassifiableBindFailures.classifier(new IllegalStateException("no route to the kernel's tables")),
+                new PortHolderLookup(), Clock.systemUTC());
+        PortSelection selection = unsure.select(LOOPBACK,
+                new PortCandidates(ports.get(0), List.of(ports.get(1)), true), (port) -> bindSocket(port).getLocalPort(),
+                (attempt, next) -> warnings.add(attempt.detail()));
+        assertThat(selection.activePort()).isEqualTo(ports.get(1));
+        PortAttempt unknown = selection.attempts().get(0);
+        assertThat(unknown.outcome()).isEqualTo(BindOutcome.UNKNOWN);
+        assertThat(unknown.holder()).isNull();
+        // the OS's own words are the one verified fact; nothing claims the port is in use
+        assertThat(unknown.detail()).isEqualTo("not bindable (why could not be verified): "
+                + bindFailureMessage(ports.get(0))
+                + " (telling why failed: IllegalStateException: no route to the kernel's tables)");
+        assertThat(selection.count(BindOutcome.UNKNOWN)).isOne();
+        assertThat(selection.count(BindOutcome.IN_USE)).isZero();
+        assertThat(warnings).containsExactly(unknown.detail());
+    }
+
+    @Test
+    void theMessagesOfAnUnclassifiedFailureAreMaskedAndShort() throws Exception {
+        int taken = FreePorts.pick();
+        bindSocket(taken);
+        String secret = "ghp_" + "a".repeat(36);
+        PortSelector unsure = new PortSelector(UnclassifiableBindFailures.classifier(
+                new IllegalStateException("token " + secret + "\n" + "x".repeat(2000) + "\u001b[2J")),
+                new PortHolderLookup(), Clock.systemUTC());
+        PortAttempt attempt = unsure.tryBind(LOOPBACK, taken, (port) -> bindSocket(port).getLocalPort());
+        assertThat(attempt.outcome()).isEqualTo(BindOutcome.UNKNOWN);
+        assertThat(attempt.detail()).doesNotContain(secret).doesNotContain("\n", "\u001b").hasSizeLessThan(600);
+    }
+
+    @Test
     void zeroLetsTheOsPickAPort() throws Exception {
         int taken = FreePorts.pick();
         bindSocket(taken);
@@ -161,6 +197,17 @@ class PortSelectorTest {
     private PortSelection select(PortCandidates candidates) throws Exception {
         return selector.select(LOOPBACK, candidates, (port) -> bindSocket(port).getLocalPort(),
                 (attempt, next) -> warnings.add(attempt.port() + " -> " + next));
+    }
+
+    /** What the OS says when {@code port}, taken, is bound again, in this machine's words and locale. */
+    private static String bindFailureMessage(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(LOOPBACK, port));
+            throw new AssertionError("port " + port + " was expected to be taken");
+        }
+        catch (IOException ex) {
+            return ex.getMessage();
+        }
     }
 
     private ServerSocket bindSocket(int port) throws IOException {

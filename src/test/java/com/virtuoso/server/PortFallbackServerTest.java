@@ -111,6 +111,7 @@ class PortFallbackServerTest {
             assertThat(scrape).contains("virtuoso_ports_active{primary=\"" + ports.get(0) + "\"} " + ports.get(1) + ".0")
                 .contains("virtuoso_ports_conflicts_total{outcome=\"IN_USE\"} 1.0")
                 .contains("virtuoso_ports_conflicts_total{outcome=\"PERMISSION_DENIED\"} 0.0")
+                .contains("virtuoso_ports_conflicts_total{outcome=\"UNKNOWN\"} 0.0")
                 .contains("virtuoso_ports_fallbacks_total 1.0");
             assertThat(scrape).containsPattern("virtuoso_ports_selection_seconds [0-9.E-]+");
             double seconds = server.getJson("/actuator/metrics/virtuoso.ports.selection")
