@@ -24,10 +24,26 @@ public class LoggingAccessLogValve extends AbstractAccessLogValve {
     /** Common Log Format and the time taken, as the access log has always been written. */
     public static final String PATTERN = "%h %l %u %t \"%r\" %s %b %{ms}Tms";
 
+    /**
+     * What ends each line of the management server on a port of its own, whose requests would
+     * otherwise read as the trading server's: the pattern has no local port.
+     */
+    public static final String MANAGEMENT_MARK = " management";
+
     private final Log logger = LogFactory.getLog(LOGGER_NAME);
 
+    /** The trading server's access log, in {@link #PATTERN}. */
     public LoggingAccessLogValve() {
-        setPattern(PATTERN);
+        this(PATTERN);
+    }
+
+    private LoggingAccessLogValve(String pattern) {
+        setPattern(pattern);
+    }
+
+    /** The management server's access log: {@link #PATTERN} and {@link #MANAGEMENT_MARK}. */
+    static LoggingAccessLogValve forManagement() {
+        return new LoggingAccessLogValve(PATTERN + MANAGEMENT_MARK);
     }
 
     /** Not even formatted when the logger is off. */

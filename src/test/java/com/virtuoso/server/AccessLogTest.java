@@ -1,5 +1,9 @@
 package com.virtuoso.server;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +37,8 @@ class AccessLogTest {
     /** Common Log Format and the time taken; the query string numbers the request. */
     static final Pattern LINE = Pattern
         .compile("^127\\.0\\.0\\.1 - - \\[[^\\]]+\\] \"GET /actuator/health\\?n=(\\d+) HTTP/1\\.1\" 200 \\d+ \\d+ms$");
+
+    private static final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path state;
@@ -78,6 +84,36 @@ class AccessLogTest {
             await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(output.getOut()).doesNotContain("/actuator/health?n="));
         }
+    }
+
+    @Test
+    void theManagementServerOnAPortOfItsOwnLogsEachRequestOnceAndMarked(CapturedOutput output) throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        try (InProcessServer server = InProcessServer.start(state, "--web_server.port=" + ports.get(0),
+                "--management.server.port=" + ports.get(1), "--management.server.address=127.0.0.1")) {
+            assertThat(get(ports.get(1), "/actuator/health?n=1").statusCode()).isEqualTo(200);
+            // the trading server, whose line must stay as it was, and single
+            assertThat(get(ports.get(0), "/actuator/health?n=2").statusCode()).isEqualTo(404);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(accessLines(output.getOut()))
+                .containsExactlyInAnyOrder("\"GET /actuator/health?n=1 HTTP/1.1\" 200 management",
+                        "\"GET /actuator/health?n=2 HTTP/1.1\" 404"));
+        }
+    }
+
+    /** The request line, status and mark of each access line naming {@code /actuator/health?n=}. */
+    private static List<String> accessLines(String output) {
+        Pattern line = Pattern.compile("^127\\.0\\.0\\.1 - - \\[[^\\]]+\\] (\"[^\"]+\") (\\d{3}) \\S+ \\d+ms((?: \\w+)?)$");
+        return output.lines().filter((text) -> text.contains("/actuator/health?n=")).map((text) -> {
+            Matcher matcher = line.matcher(text);
+            assertThat(matcher.matches()).as("an access line, whole: %s", text).isTrue();
+            return matcher.group(1) + " " + matcher.group(2) + matcher.group(3);
+        }).toList();
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static void sendConcurrently(InProcessServer server, int requests) throws Exception {
