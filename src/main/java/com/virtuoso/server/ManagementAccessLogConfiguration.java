@@ -1,6 +1,5 @@
 package com.virtuoso.server;
 
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
@@ -19,22 +18,13 @@ class ManagementAccessLogConfiguration {
 
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> managementAccessLogCustomizer(
-            WebServerProperties properties, ListableBeanFactory beanFactory) {
+            WebServerProperties properties) {
         return (factory) -> {
-            if (properties.isAccessLog() && isManagementContext(beanFactory)) {
+            if (properties.isAccessLog()) {
                 AccessLogLines.attach();
                 factory.addEngineValves(LoggingAccessLogValve.forManagement());
             }
         };
-    }
-
-    /**
-     * Whether {@code beanFactory} is the management server's context. Component scanning registers
-     * this class in the main context too, whose server has its access log already: that context
-     * defines the {@link StartupPorts}, which the management context only sees through its parent.
-     */
-    private static boolean isManagementContext(ListableBeanFactory beanFactory) {
-        return beanFactory.getBeanNamesForType(StartupPorts.class, false, false).length == 0;
     }
 
 }
