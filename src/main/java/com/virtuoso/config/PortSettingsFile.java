@@ -345,15 +345,25 @@ public final class PortSettingsFile {
         }
     }
 
+    /**
+     * The port {@code key} sets in {@code document}: in its block ({@code server: port:}) or with
+     * a dotted name ({@code server.port:}); when both are there, the later one, as Spring reads it.
+     */
     private static Integer port(Object document, String key) {
+        Object port = null;
         if (document instanceof Map<?, ?> root) {
-            Object block = key.equals("server.port") ? root.get("server")
-                    : root.containsKey("web_server") ? root.get("web_server") : root.get("web-server");
-            if (block instanceof Map<?, ?> settings && settings.get("port") instanceof Integer port) {
-                return port;
+            for (Map.Entry<?, ?> entry : root.entrySet()) {
+                String name = String.valueOf(entry.getKey()).replace('_', '-');
+                if (name.equals(key)) {
+                    port = entry.getValue();
+                }
+                else if (key.equals(name + ".port") && entry.getValue() instanceof Map<?, ?> block
+                        && block.containsKey("port")) {
+                    port = block.get("port");
+                }
             }
         }
-        return null;
+        return (port instanceof Integer number) ? number : null;
     }
 
 }

@@ -265,6 +265,31 @@ class UpdateConfigCommandTest {
         assertThat(config).hasContent(yaml.strip());
     }
 
+    @Test
+    void aDottedKeyIsEditedOnItsLineAndNoSecondBlockIsAdded() throws Exception {
+        Path config = directory.resolve("application.yaml");
+        Files.writeString(config, "spring.application.name: x\nserver.port: 8000  # Spring's key\n");
+        CliRun spring = CliRun.in(Map.of(), "update-config", "9123", "--config", config.toString());
+        assertThat(spring.exitCode()).as(spring.out() + spring.err()).isZero();
+        assertThat(spring.out()).contains("Set server.port to 9123", "(was 8000)");
+        assertThat(config).hasContent("spring.application.name: x\nserver.port: 9123  # Spring's key");
+        Files.writeString(config, "\"web_server.port\": 8000\nweb_server.fallback_ports: [8001]\n");
+        CliRun ours = CliRun.in(Map.of(), "update-config", "9124", "--fallback", "9125", "--config", config.toString());
+        assertThat(ours.exitCode()).as(ours.out() + ours.err()).isZero();
+        assertThat(config).hasContent("\"web_server.port\": 9124\nweb_server.fallback_ports: [9125]");
+    }
+
+    @Test
+    void inAMultiDocumentFileTheDottedKeyOfTheDocumentThatSuppliesThePortIsEdited() throws Exception {
+        Path config = directory.resolve("application.yaml");
+        String yaml = "web_server.port: 9000\n---\nspring.config.activate.on-profile: prod\nweb_server.port: 9001\n";
+        Files.writeString(config, yaml);
+        CliRun prod = CliRun.in(Map.of("SPRING_PROFILES_ACTIVE", "prod"), "update-config", "9124", "--config",
+                config.toString());
+        assertThat(prod.exitCode()).as(prod.out() + prod.err()).isZero();
+        assertThat(config).hasContent(yaml.replace("9001", "9124").strip());
+    }
+
     /** The backups of {@code name} in {@code directory}, oldest first. */
     static List<Path> backups(Path directory, String name) throws Exception {
         try (Stream<Path> files = Files.list(directory)) {
