@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -25,6 +26,7 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.FileSystemResource;
 
+import com.virtuoso.config.ConfigFormat;
 import com.virtuoso.config.ConfigText;
 import com.virtuoso.config.InvalidConfigurationException;
 import com.virtuoso.config.MalformedYaml;
@@ -98,8 +100,10 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
                 .addFirst(new SimpleCommandLinePropertySource(overrides.toArray(String[]::new)));
         }
         if (Files.isRegularFile(file)) {
-            // its own errors name the file, line and column; Spring's do not name the file
-            parse(file);
+            if (ConfigFormat.of(file) == ConfigFormat.YAML) {
+                // its own errors name the file, line and column; Spring's do not name the file
+                parse(file);
+            }
         }
         else if (required) {
             throw new MissingConfigFileException(file);
@@ -125,8 +129,9 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
      * it ({@code --config /etc/virtuoso.conf}): {@code --config} names a YAML file, whatever its name.
      */
     private static String yamlHint(Path file) {
-        String name = file.getFileName().toString();
-        return (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".properties")) ? "" : "[.yaml]";
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return (name.endsWith(".yaml") || name.endsWith(".yml") || ConfigFormat.of(file) == ConfigFormat.PROPERTIES)
+                ? "" : "[.yaml]";
     }
 
     /** A config file that Spring could not read, as one line naming it, when the reason is known. */
@@ -161,7 +166,7 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
         return failure;
     }
 
-    /** The files, and the YAML files of the directories, that the location settings name. */
+    /** The YAML files, and the YAML files of the directories, that the location settings name. */
     private static List<Path> namedFiles(StandardEnvironment environment) {
         return Stream.of("spring.config.location", "spring.config.additional-location")
             .map((key) -> environment.getProperty(key, ""))
@@ -172,6 +177,8 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
             .flatMap((path) -> Files.isDirectory(path)
                     ? Stream.of(path.resolve("application.yaml"), path.resolve("application.yml")) : Stream.of(path))
             .filter(Files::isRegularFile)
+            // Spring reads .properties as ISO-8859-1: any byte will do, so they are never the one
+            .filter((path) -> ConfigFormat.of(path) == ConfigFormat.YAML)
             .toList();
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -36,14 +37,14 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Updates the port settings of a config file, whole or not at all: the file is checked before
- * (a malformed file is refused untouched), the result is checked after, the original is kept as
- * {@code <file>.<UTC time>.bak} (the newest {@value #BACKUPS_KEPT} are kept, so that a few
- * updates can be undone and none piles up), and the new text replaces the file by an atomic
- * rename under an OS file lock, so that two updates at once leave one of them, never a mix. The
- * new file, the backup and the directory are forced to disk before the rename, and the directory
- * again after it: a crash at any point leaves the old file or the new one, never an empty one,
- * and an update that said it was done stays done.
+ * Updates the port settings of a config file, YAML or, by its name, {@code .properties}, whole or
+ * not at all: the file is checked before (a malformed file is refused untouched), the result is
+ * checked after, the original is kept as {@code <file>.<UTC time>.bak} (the newest
+ * {@value #BACKUPS_KEPT} are kept, so that a few updates can be undone and none piles up), and the
+ * new text replaces the file by an atomic rename under an OS file lock, so that two updates at
+ * once leave one of them, never a mix. The new file, the backup and the directory are forced to disk before the
+ * rename, and the directory again after it: a crash at any point leaves the old file or the new
+ * one, never an empty one, and an update that said it was done stays done.
  * <p>
  * The file keeps what it was. When the config path is a symbolic link (to a file that deployment
  * tooling manages elsewhere, say), the file it points to is edited and the link stays a link; the
@@ -90,6 +91,15 @@ public final class PortSettingsFile {
     }
 
     /**
+     * The edited text of a whole file, and the port it replaced.
+     *
+     * @param text the new text
+     * @param oldPort the port before, or {@code null} when it was not set as a number
+     */
+    record Edit(String text, Integer oldPort) {
+    }
+
+    /**
      * Sets {@code web_server.port} to {@code port}, and {@code web_server.fallback_ports} to
      * {@code fallbacks} unless it is null.
      * @throws MalformedYamlException when the file is not YAML; it is left untouched
@@ -121,34 +131,17 @@ public final class PortSettingsFile {
         Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
         try (FileChannel channel = openLock(lockFile); FileLock lock = channel.lock()) {
             boolean existed = Files.exists(target);
-            String before = existed ? ConfigText.read(target) : "";
-            int documents = documents(before).size();
-            String[] lines = before.split("(?<=\n)", -1);
-            int first = 0;
-            int end = lines.length;
-            if (documents > 1) {
-                if (line == null) {
-                    throw new UnusableConfigFileException(file + " holds " + documents + " YAML documents (separated "
-                            + "by ---), and none of them sets the port, so which one to edit would be a guess. Fix: "
-                            + "set the port by hand in the document the server uses. Nothing was changed.");
-                }
-                first = documentStart(lines, line);
-                end = documentEnd(lines, line);
-            }
-            String document = String.join("", Arrays.asList(lines).subList(first, end));
-            Integer oldPort = port(parse(document), key);
-            String edited = PortSettingsText.apply(document, key, port, fallbacks);
-            String after = String.join("", Arrays.asList(lines).subList(0, first)) + edited
-                    + String.join("", Arrays.asList(lines).subList(end, lines.length));
-            if (!Integer.valueOf(port).equals(port(parse(edited), key))
-                    || documents(after).size() != Math.max(documents, 1)) {
-                throw new IllegalStateException("Editing " + target + " did not set " + ConfigKeys.display(key)
-                        + " to " + port + "; the file was left as it was");
-            }
+            // the format is in the name Spring was given: a link's, not its target's
+            boolean properties = ConfigFormat.of(file) == ConfigFormat.PROPERTIES;
+            Charset charset = properties ? PortSettingsProperties.CHARSET : StandardCharsets.UTF_8;
+            Edit edit = properties
+                    ? PortSettingsProperties.apply(existed ? Files.readString(target, charset) : "", key, port,
+                            fallbacks, line, file)
+                    : editYaml(existed ? ConfigText.read(target) : "", key, port, fallbacks, line, target);
             // created readable by its owner only, until it has the old file's attributes
             Path temporary = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
             try {
-                Files.writeString(temporary, after, StandardCharsets.UTF_8);
+                Files.write(temporary, edit.text().getBytes(charset));
                 force(temporary);
                 Path backup = null;
                 if (existed) {
@@ -161,12 +154,43 @@ public final class PortSettingsFile {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 // and the rename is, before the command says it is done
                 force(target.getParent());
-                return new Change(target, backup, oldPort, port);
+                return new Change(target, backup, edit.oldPort(), port);
             }
             finally {
                 Files.deleteIfExists(temporary);
             }
         }
+    }
+
+    /**
+     * The YAML text with the port set, in the document that holds {@code line} when there are
+     * several; checked: the port is set, and there are as many documents as before.
+     */
+    private Edit editYaml(String before, String key, int port, List<Integer> fallbacks, Integer line, Path target) {
+        int documents = documents(before).size();
+        String[] lines = before.split("(?<=\n)", -1);
+        int first = 0;
+        int end = lines.length;
+        if (documents > 1) {
+            if (line == null) {
+                throw new UnusableConfigFileException(file + " holds " + documents + " YAML documents (separated "
+                        + "by ---), and none of them sets the port, so which one to edit would be a guess. Fix: "
+                        + "set the port by hand in the document the server uses. Nothing was changed.");
+            }
+            first = documentStart(lines, line);
+            end = documentEnd(lines, line);
+        }
+        String document = String.join("", Arrays.asList(lines).subList(first, end));
+        Integer oldPort = port(parse(document), key);
+        String edited = PortSettingsText.apply(document, key, port, fallbacks);
+        String after = String.join("", Arrays.asList(lines).subList(0, first)) + edited
+                + String.join("", Arrays.asList(lines).subList(end, lines.length));
+        if (!Integer.valueOf(port).equals(port(parse(edited), key))
+                || documents(after).size() != Math.max(documents, 1)) {
+            throw new IllegalStateException("Editing " + target + " did not set " + ConfigKeys.display(key)
+                    + " to " + port + "; the file was left as it was");
+        }
+        return new Edit(after, oldPort);
     }
 
     /**

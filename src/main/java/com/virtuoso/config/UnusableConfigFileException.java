@@ -13,4 +13,8 @@ public class UnusableConfigFileException extends RuntimeException {
         super(message);
     }
 
+    public UnusableConfigFileException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
 }

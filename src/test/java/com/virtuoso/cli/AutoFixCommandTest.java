@@ -91,6 +91,23 @@ class AutoFixCommandTest {
     }
 
     @Test
+    void aPortSetInAPropertiesFileIsMovedOnItsLine() throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        Path config = directory.resolve("application.properties");
+        String before = "# ops\nweb_server.host=127.0.0.1\nserver.port = " + ports.get(0) + "\nweb_server.fallback_ports="
+                + ports.get(1) + "\nweb_server.state_dir=" + directory.resolve("state") + "\n";
+        Files.writeString(config, before);
+        try (ListenerProcess foreign = ListenerProcess.start("127.0.0.1", ports.get(0))) {
+            CliRun run = CliRun.in(Map.of(), "auto-fix", "--yes", "--config", config.toString());
+            assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+            assertThat(run.out()).contains("Set server.port to " + ports.get(1));
+            assertThat(foreign.isAlive()).isTrue();
+            assertThat(Files.readString(config))
+                .isEqualTo(before.replace("server.port = " + ports.get(0), "server.port = " + ports.get(1)));
+        }
+    }
+
+    @Test
     void ourOwnRegisteredServerIsStopped() throws Exception {
         List<Integer> ports = FreePorts.pick(2);
         Path config = config(ports);

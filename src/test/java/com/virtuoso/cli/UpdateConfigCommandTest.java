@@ -266,6 +266,41 @@ class UpdateConfigCommandTest {
     }
 
     @Test
+    void aPropertiesFileThatSetsThePortIsEditedOnTheLineOfItsKeyOnly() throws Exception {
+        // a config directory, as config/ is: Spring reads its application.properties
+        Path properties = directory.resolve("application.properties");
+        String before = "# ops \u00e9quipe\r\nspring.application.name = x\r\n! old style\r\n"
+                + "web_server.host: 127.0.0.1\r\nserver.port = 8000\r\n\r\nlogging.level.root=info";
+        Files.write(properties, before.getBytes(StandardCharsets.ISO_8859_1));
+        Map<String, String> variables = Map.of("SPRING_CONFIG_LOCATION", "file:" + directory + "/");
+        CliRun run = CliRun.in(variables, "update-config", "9123", "--json");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("\"done\":true", "\"key\":\"server.port\"", "\"oldPort\":8000");
+        assertThat(Files.readAllBytes(properties))
+            .isEqualTo(before.replace("8000", "9123").getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(backups(directory, "application.properties")).singleElement()
+            .satisfies((backup) -> assertThat(Files.readAllBytes(backup))
+                .isEqualTo(before.getBytes(StandardCharsets.ISO_8859_1)));
+        assertThat(CliRun.in(variables, "show-config").out()).containsPattern("web_server.port\\s+9123");
+    }
+
+    @Test
+    void aPropertiesFileWithoutThePortGetsALineAndItsIndexedFallbacksGiveWayToTheNewList() throws Exception {
+        Path properties = directory.resolve("virtuoso.properties");
+        Files.writeString(properties, "spring.application.name=x\nweb_server.fallback_ports[0]=8001\n"
+                + "web_server.fallback_ports[1]: 8002\nweb_server.host=127.0.0.1");
+        CliRun run = CliRun.in(Map.of(), "update-config", "9000", "--fallback", "9001,0", "--config",
+                properties.toString());
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(properties).hasContent("spring.application.name=x\nweb_server.fallback_ports=9001,0\n"
+                + "web_server.host=127.0.0.1\nweb_server.port=9000\n");
+        CliRun shown = CliRun.in(Map.of(), "show-config", "--config", properties.toString());
+        assertThat(shown.exitCode()).as(shown.err()).isZero();
+        assertThat(shown.out()).containsPattern("web_server.port\\s+9000")
+            .containsPattern("fallback_ports\\s+\\[9001, 0\\]");
+    }
+
+    @Test
     void aDottedKeyIsEditedOnItsLineAndNoSecondBlockIsAdded() throws Exception {
         Path config = directory.resolve("application.yaml");
         Files.writeString(config, "spring.application.name: x\nserver.port: 8000  # Spring's key\n");

@@ -112,6 +112,18 @@ class PortSettingsFileTest {
     }
 
     @Test
+    void aPropertiesFileIsEditedAsPropertiesAndABrokenEditIsNeverWritten() throws Exception {
+        Path config = directory.resolve("application.properties");
+        Files.writeString(config, "a=1\nserver.port:8000\n#---\nb=2\n");
+        assertThatExceptionOfType(UnusableConfigFileException.class)
+            .isThrownBy(() -> new PortSettingsFile(config).update("server.port", 9100, null, null))
+            .withMessageContaining("holds 2 documents");
+        PortSettingsFile.Change change = new PortSettingsFile(config).update("server.port", 9100, null, 1);
+        assertThat(change.oldPort()).isEqualTo(8000);
+        assertThat(config).hasContent("a=1\nserver.port:9100\n#---\nb=2");
+    }
+
+    @Test
     void theOwnerAndGroupAreKept() throws Exception {
         assumeThat(Files.getAttribute(directory, "unix:uid")).as("changing a file's owner needs root").isEqualTo(0);
         Path config = write("application.yaml", "rw-r-----");

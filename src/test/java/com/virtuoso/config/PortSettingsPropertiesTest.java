@@ -1,0 +1,75 @@
+package com.virtuoso.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The port is set in the text of a {@code .properties} file on the line Spring reads it from, and
+ * every other byte stays.
+ */
+class PortSettingsPropertiesTest {
+
+    private static final Path FILE = Path.of("application.properties");
+
+    @Test
+    void eachSeparatorStaysAsItWas() {
+        assertThat(edit("server.port=8000\n", "server.port", 9100, null)).isEqualTo("server.port=9100\n");
+        assertThat(edit("server.port : 8000\n", "server.port", 9100, null)).isEqualTo("server.port : 9100\n");
+        assertThat(edit("  server.port 8000\n", "server.port", 9100, null)).isEqualTo("  server.port 9100\n");
+        assertThat(edit("server.port\n", "server.port", 9100, null)).isEqualTo("server.port=9100\n");
+        assertThat(edit("server.port=\nb=2\n", "server.port", 9100, null)).isEqualTo("server.port=9100\nb=2\n");
+    }
+
+    @Test
+    void aRelaxedKeyIsFoundAsSpringFindsItAndAValueContinuedOverLinesBecomesOneLine() {
+        assertThat(edit("web-server.port=80\\\n  00\r\nb=2\r\n", "web-server.port", 9100, null))
+            .isEqualTo("web-server.port=9100\r\nb=2\r\n");
+        assertThat(edit("WEB_SERVER_PORT=1\nweb_server.port=8000\n", "web-server.port", 9100, null))
+            .isEqualTo("WEB_SERVER_PORT=1\nweb_server.port=9100\n");
+    }
+
+    @Test
+    void theLastOfTwoLinesForTheKeyIsTheOneSpringReadsAndTheOneEdited() {
+        assertThat(edit("server.port=8000\nserver.port=8001\n", "server.port", 9100, null))
+            .isEqualTo("server.port=8000\nserver.port=9100\n");
+    }
+
+    @Test
+    void aMissingKeyGoesAfterTheLastSettingAndAFileWithoutLastLineEndGetsOne() {
+        assertThat(edit("a=1\n# the end\n", "web-server.port", 9100, List.of(9101)))
+            .isEqualTo("a=1\nweb_server.fallback_ports=9101\nweb_server.port=9100\n# the end\n");
+        assertThat(edit("server.port=8000", "server.port", 9100, List.of(9101, 0)))
+            .isEqualTo("server.port=9100\nweb_server.fallback_ports=9101,0\n");
+        assertThat(edit("", "web-server.port", 9100, null)).isEqualTo("web_server.port=9100\n");
+        assertThat(edit("a=1\nserver.port", "server.port", 9100, null)).isEqualTo("a=1\nserver.port=9100");
+    }
+
+    @Test
+    void inSeveralDocumentsTheOneThatSuppliesThePortIsEdited() {
+        String text = "server.port=8000\n#---\nspring.config.activate.on-profile=prod\nserver.port=8001\n";
+        assertThat(PortSettingsProperties.apply(text, "server.port", 9100, List.of(9101), 3, FILE).text())
+            .isEqualTo("server.port=8000\n#---\nspring.config.activate.on-profile=prod\nserver.port=9100\n"
+                    + "web_server.fallback_ports=9101\n");
+        assertThatExceptionOfType(UnusableConfigFileException.class)
+            .isThrownBy(() -> PortSettingsProperties.apply(text, "web-server.port", 9100, null, null, FILE))
+            .withMessageContaining("holds 2 documents (separated by #---)")
+            .withMessageContaining("Nothing was changed");
+    }
+
+    @Test
+    void aBrokenEscapeIsRefused() {
+        assertThatExceptionOfType(UnusableConfigFileException.class)
+            .isThrownBy(() -> edit("a=\\uZZZZ\nserver.port=8000\n", "server.port", 9100, null))
+            .withMessageContaining("cannot be read as properties");
+    }
+
+    private static String edit(String text, String key, int port, List<Integer> fallbacks) {
+        return PortSettingsProperties.apply(text, key, port, fallbacks, null, FILE).text();
+    }
+
+}
