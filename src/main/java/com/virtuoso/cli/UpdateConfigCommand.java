@@ -26,8 +26,8 @@ import com.virtuoso.config.PortSource;
                 + "the key that supplies it (server.port or web_server.port) in the file that sets it, or "
                 + "web_server.port in the config file; a .properties file is edited as properties (key=value). Every "
                 + "other line, comment and blank line stays as it was; a missing key is added. The file is replaced "
-                + "atomically and the previous one kept as a timestamped <file>.<time>.bak (the last 5 are kept); a "
-                + "malformed file is refused untouched. A symbolic link "
+                + "atomically and the previous one kept as a timestamped <file>.<time>.bak (the last 5 are kept, an "
+                + "old <file>.bak counting as the oldest); a malformed file is refused untouched. A symbolic link "
                 + "stays a link (the file it points to is edited); mode, owner and group are kept. When the port "
                 + "comes from the command line or an environment variable, nothing is changed.",
                 "Exit 0 when updated, 1 when the port is set where this command does not edit, 2 for an invalid "

@@ -25,6 +25,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,9 +41,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * Updates the port settings of a config file, YAML or, by its name, {@code .properties}, whole or
  * not at all: the file is checked before (a malformed file is refused untouched), the result is
  * checked after, the original is kept as {@code <file>.<UTC time>.bak} (the newest
- * {@value #BACKUPS_KEPT} are kept, so that a few updates can be undone and none piles up), and the
- * new text replaces the file by an atomic rename under an OS file lock, so that two updates at
- * once leave one of them, never a mix. The new file, the backup and the directory are forced to disk before the
+ * {@value #BACKUPS_KEPT} are kept, so that a few updates can be undone and none piles up; the one
+ * {@code <file>.bak} that older versions kept counts as the oldest), and the new text replaces
+ * the file by an atomic rename under an OS file lock, so that two updates at once leave one of
+ * them, never a mix. The new file, the backup and the directory are forced to disk before the
  * rename, and the directory again after it: a crash at any point leaves the old file or the new
  * one, never an empty one, and an update that said it was done stays done.
  * <p>
@@ -146,6 +148,7 @@ public final class PortSettingsFile {
                 Path backup = null;
                 if (existed) {
                     keepAttributes(target, temporary);
+                    tightenLegacyBackup(target);
                     backup = backUp(target);
                     pruneBackups(target, backup);
                 }
@@ -221,20 +224,62 @@ public final class PortSettingsFile {
     /**
      * Deletes all but the newest {@value #BACKUPS_KEPT} backups of {@code target}, never
      * {@code justMade}: after the wall clock stepped back, the backup just made sorts oldest by
-     * its name, and it is the one that holds the file as it was before this update.
+     * its name, and it is the one that holds the file as it was before this update. The single
+     * {@code <file>.bak} of older versions holds a state before every timestamped backup: it is
+     * the oldest, kept while it is among the newest {@value #BACKUPS_KEPT}, an undo step like the
+     * others. A link under any of these names is neither followed nor deleted.
      */
     private static void pruneBackups(Path target, Path justMade) throws IOException {
         Pattern name = Pattern.compile(Pattern.quote(target.getFileName().toString()) + BACKUP_SUFFIX);
-        List<Path> backups;
+        List<Path> backups = new ArrayList<>();
         try (Stream<Path> siblings = Files.list(target.getParent())) {
-            backups = siblings.filter((sibling) -> name.matcher(sibling.getFileName().toString()).matches())
+            siblings.filter((sibling) -> name.matcher(sibling.getFileName().toString()).matches())
                 .filter((sibling) -> Files.isRegularFile(sibling, LinkOption.NOFOLLOW_LINKS))
                 .filter((sibling) -> !sibling.equals(justMade))
                 .sorted(Comparator.comparing((Path sibling) -> sibling.getFileName().toString()).reversed())
-                .toList();
+                .forEach(backups::add);
+        }
+        Path legacy = legacyBackup(target);
+        if (Files.isRegularFile(legacy, LinkOption.NOFOLLOW_LINKS)) {
+            backups.add(legacy);
         }
         for (Path old : backups.subList(Math.min(BACKUPS_KEPT - 1, backups.size()), backups.size())) {
             Files.deleteIfExists(old);
+        }
+    }
+
+    /** The one backup older versions kept, overwritten by each update. */
+    private static Path legacyBackup(Path target) {
+        return target.resolveSibling(target.getFileName() + ".bak");
+    }
+
+    /**
+     * Takes from the backup older versions kept every permission the file lacks, as a new backup
+     * has (they left it as the umask made it, often world-readable); its owner and group stay. Done
+     * before anything else is written: a backup that cannot be tightened (another user's) stops the
+     * update with nothing changed, rather than stay readable while the update says it kept the file
+     * private.
+     */
+    private static void tightenLegacyBackup(Path target) throws IOException {
+        Path legacy = legacyBackup(target);
+        // never through a link: a link under that name is not ours to change
+        PosixFileAttributeView legacyView = Files.getFileAttributeView(legacy, PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributeView targetView = Files.getFileAttributeView(target, PosixFileAttributeView.class);
+        if (!Files.isRegularFile(legacy, LinkOption.NOFOLLOW_LINKS) || legacyView == null || targetView == null) {
+            return; // none, or not a POSIX file system: no mode to tighten
+        }
+        Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
+        mode.addAll(legacyView.readAttributes().permissions());
+        if (mode.retainAll(targetView.readAttributes().permissions())) {
+            try {
+                legacyView.setPermissions(mode);
+            }
+            catch (FileSystemException ex) {
+                throw new UpdateRefusedException("Cannot make " + legacy + ", the backup older versions kept, no more "
+                        + "readable than " + target + " (" + ex.getReason() + "); nothing was changed. Fix: remove "
+                        + legacy + " or run the update as its owner", ex);
+            }
         }
     }
 

@@ -112,6 +112,44 @@ class PortSettingsFileTest {
     }
 
     @Test
+    void aLegacyBackupIsTheOldestAndGoesWhenFiveNewerOnesExist() throws Exception {
+        Path config = write("application.yaml", "rw-------");
+        Path legacy = Files.writeString(directory.resolve("application.yaml.bak"), "web_server:\n  port: 8000\n");
+        for (int port = 9101; port <= 9104; port++) {
+            new PortSettingsFile(config).update(port, null);
+        }
+        assertThat(legacy).as("with four newer backups, the legacy one is still among the last five").exists();
+        new PortSettingsFile(config).update(9105, null);
+        assertThat(legacy).doesNotExist();
+        try (var backups = Files.list(directory)) {
+            assertThat(backups.filter((file) -> file.getFileName().toString().endsWith(".bak"))).hasSize(5);
+        }
+    }
+
+    @Test
+    void aKeptLegacyBackupIsMadeNoMoreReadableThanTheFile() throws Exception {
+        Path config = write("application.yaml", "rw-r-----");
+        Path legacy = Files.writeString(directory.resolve("application.yaml.bak"), "web_server:\n  port: 8000\n");
+        Files.setPosixFilePermissions(legacy, PosixFilePermissions.fromString("rw-rw-r--"));
+        new PortSettingsFile(config).update(9100, null);
+        assertThat(legacy).hasContent("web_server:\n  port: 8000");
+        assertThat(mode(legacy)).isEqualTo("rw-r-----");
+    }
+
+    @Test
+    void aLegacyBackupThatIsALinkIsNeitherFollowedNorDeleted() throws Exception {
+        Path config = write("application.yaml", "rw-------");
+        Path elsewhere = Files.writeString(directory.resolve("elsewhere"), "keep me\n");
+        Files.setPosixFilePermissions(elsewhere, PosixFilePermissions.fromString("rw-rw-r--"));
+        Path legacy = Files.createSymbolicLink(directory.resolve("application.yaml.bak"), elsewhere);
+        for (int port = 9101; port <= 9106; port++) {
+            new PortSettingsFile(config).update(port, null);
+        }
+        assertThat(legacy).isSymbolicLink();
+        assertThat(mode(elsewhere)).isEqualTo("rw-rw-r--");
+    }
+
+    @Test
     void aPropertiesFileIsEditedAsPropertiesAndABrokenEditIsNeverWritten() throws Exception {
         Path config = directory.resolve("application.properties");
         Files.writeString(config, "a=1\nserver.port:8000\n#---\nb=2\n");
