@@ -62,12 +62,23 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
     record Report(int port, List<PortHolder> holders, String plan, Integer newPort, boolean done, String message) {
     }
 
+    private final Function<LoadedConfig, PortTools> toolsOf;
+
+    AutoFixCommand() {
+        this(PortTools::of);
+    }
+
+    /** For tests that give the command a holder lookup or a classifier of their own. */
+    AutoFixCommand(Function<LoadedConfig, PortTools> toolsOf) {
+        this.toolsOf = toolsOf;
+    }
+
     @Override
     public Integer call() throws IOException {
         KillCommand.checkTimeout(spec, timeoutSeconds);
         LoadedConfig loaded = loadConfig();
         printWarnings(loaded);
-        PortTools tools = PortTools.of(loaded);
+        PortTools tools = toolsOf.apply(loaded);
         InstanceRegistry registry = tools.registry(err());
         int port = loaded.primaryPort();
         InetAddress host = loaded.host();
@@ -118,28 +129,29 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
     private int movePort(PortTools tools, LoadedConfig loaded, InetAddress host, int port, PortProbe.Result result,
             Map<Long, InstanceRecord> servers, Deployment deployment) throws IOException {
         List<PortHolder> holders = result.holders().holders();
-        String who;
+        String situation;
         if (result.outcome() == BindOutcome.UNKNOWN) {
             // the bind failed, and why could not be told: neither a holder nor "nobody" was seen
-            who = "no process this command could name, as it is " + result.outcome().describe() + " ("
+            situation = "Port " + port + " is " + result.outcome().describe() + " ("
                     + result.holders().unknownReason() + ")";
         }
         else if (result.outcome() != BindOutcome.IN_USE) {
-            who = "nobody, but it is " + result.outcome().describe();
+            situation = "Port " + port + " is held by nobody, but it is " + result.outcome().describe();
         }
         else if (holders.isEmpty()) {
-            who = "a process this user cannot see (" + result.holders().unknownReason() + ")";
+            situation = "Port " + port + " is held by a process this user cannot see ("
+                    + result.holders().unknownReason() + ")";
         }
         else if (servers.containsKey(holders.get(0).pid())) {
             InstanceRecord server = servers.get(holders.get(0).pid());
-            who = "PID " + pids(holders) + ", " + (deployment.includes(server)
+            situation = "Port " + port + " is held by PID " + pids(holders) + ", " + (deployment.includes(server)
                     ? "your Virtuoso server registered on port " + server.port() + ", not " + port
                     : "a Virtuoso server of another deployment (config " + ((server.configFile() != null)
                             ? server.configFile() : "defaults in " + server.workingDirectory()) + ")")
                     + ", which will not be stopped";
         }
         else {
-            who = "PID " + pids(holders) + " (" + holders.get(0).command()
+            situation = "Port " + port + " is held by PID " + pids(holders) + " (" + holders.get(0).command()
                     + "), which is not your Virtuoso server and will not be stopped";
         }
         Optional<Integer> free = loaded.candidates()
@@ -149,23 +161,23 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
             .filter((candidate) -> tools.probe().isFree(host, candidate))
             .findFirst();
         if (free.isEmpty()) {
-            return report(new Report(port, holders, "none", null, false, "Port " + port + " is held by " + who
+            return report(new Report(port, holders, "none", null, false, situation
                     + ", and no fallback port is free. Find one with: java -jar " + RunningJar.path() + " ports "
                     + "find-available " + port));
         }
         int newPort = free.get();
         PortSource source = loaded.port();
         if (!source.isDefault() && !source.inFile()) {
-            return report(new Report(port, holders, "move-port", newPort, false, "Port " + port + " is held by " + who
+            return report(new Report(port, holders, "move-port", newPort, false, situation
                     + ". " + UpdateConfigCommand.notEdited(source, "auto-fix", newPort)));
         }
         Optional<String> unread = source.isDefault() ? unreadFileReason("auto-fix", newPort) : Optional.empty();
         if (unread.isPresent()) {
-            return report(new Report(port, holders, "move-port", newPort, false, "Port " + port + " is held by " + who
+            return report(new Report(port, holders, "move-port", newPort, false, situation
                     + ". " + unread.get()));
         }
         Path file = source.inFile() ? source.file() : config;
-        String plan = "Port " + port + " is held by " + who + ". Set " + source.displayKey() + " to " + newPort + " in "
+        String plan = situation + ". Set " + source.displayKey() + " to " + newPort + " in "
                 + file + ".";
         if (!confirmation.granted("set " + source.displayKey() + " to " + newPort, () -> showPlan(plan), err())) {
             return report(new Report(port, holders, "move-port", newPort, false, plan + (confirmation.dryRun
@@ -176,7 +188,7 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
         PortSettingsFile.Change change = new PortSettingsFile(file).update(UpdateConfigCommand.portKey(source), newPort,
                 null, source.line());
         return report(new Report(port, holders, "move-port", newPort, true,
-                "Port " + port + " is held by " + who + ". Set " + source.displayKey() + " to " + newPort + " in "
+                situation + ". Set " + source.displayKey() + " to " + newPort + " in "
                         + file
                         + ((change.backup() != null) ? " (previous file kept as " + change.backup() + ")" : "")
                         + ". The next start will use " + newPort + "."));

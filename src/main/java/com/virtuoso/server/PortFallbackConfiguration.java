@@ -129,12 +129,14 @@ public class PortFallbackConfiguration {
     @Bean
     PortMonitor portMonitor(StartupPorts ports, WebServerProperties properties, RunningInstance instance,
             PortPrivileges privileges, PortHolderLookup holders, ObjectProvider<PortMonitor.Probes> probes,
-            PortFallbackTomcatFactory listeners) {
+            ObjectProvider<PortFallbackTomcatFactory> listeners) {
         Duration interval = properties.getMonitor().getInterval();
         PortProbe probe = new PortProbe(new BindFailureClassifier(privileges), holders);
         return new PortMonitor(ports,
                 probes.getIfAvailable(() -> PortMonitor.Probes.of(holders, probe, holderLookupBudget(interval))),
-                interval, properties.isReclaim(), properties.getReclaimReleaseFallbackAfter(), listeners::newListener,
+                interval, properties.isReclaim(), properties.getReclaimReleaseFallbackAfter(),
+                // looked up when a listener is made: the factory must be customized before anyone holds it
+                (port) -> listeners.getObject().newListener(port),
                 instance, Clock.systemUTC());
     }
 

@@ -60,8 +60,11 @@ public class PortFallbackTomcatFactory extends TomcatServletWebServerFactory {
         return (FallbackHttp11NioProtocol) connector.getProtocolHandler();
     }
 
-    /** As Spring Boot adds its additional connectors: an executor of their own lives and dies with the service. */
-    private static void addToService(Service service, Connector connector) {
+    /**
+     * As Spring Boot adds its additional connectors: an executor of their own lives and dies with
+     * the service. A started service starts the connector: it binds now.
+     */
+    static void addToService(Service service, Connector connector) {
         service.addConnector(connector);
         if (connector.getProtocolHandler().getExecutor() instanceof Executor executor) {
             service.addExecutor(executor);

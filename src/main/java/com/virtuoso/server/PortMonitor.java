@@ -354,7 +354,7 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
         Connector connector = newListener.apply(primary);
         connector.setThrowOnFailure(true);
         try {
-            service.addConnector(connector); // starts it: binds the port now
+            PortFallbackTomcatFactory.addToService(service, connector); // binds the port now
         }
         catch (IllegalArgumentException ex) {
             // taken again between the check and the bind: try at the next check

@@ -12,6 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.virtuoso.instances.InstanceRecord;
 import com.virtuoso.instances.InstanceRegistry;
+import com.virtuoso.ports.PortHolderLookup;
+import com.virtuoso.ports.PortPrivileges;
+import com.virtuoso.ports.PortProbe;
+import com.virtuoso.ports.UnclassifiableBindFailures;
 import com.virtuoso.state.StateDirectory;
 import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.ListenerProcess;
@@ -57,6 +61,25 @@ class AutoFixCommandTest {
             assertThat(foreign.isAlive()).isTrue();
             assertThat(Files.readString(config))
                 .isEqualTo(before.replace("port: " + ports.get(0), "port: " + ports.get(1)));
+        }
+    }
+
+    @Test
+    void aBindFailureWhoseCauseCannotBeToldClaimsNoHolder() throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        Path config = config(ports);
+        String before = Files.readString(config);
+        PortHolderLookup lookup = new PortHolderLookup();
+        PortTools tools = new PortTools(PortPrivileges.detect(), lookup,
+                new PortProbe(UnclassifiableBindFailures.classifier(new IllegalStateException("odd")), lookup),
+                directory.resolve("state"));
+        try (ListenerProcess foreign = ListenerProcess.start("127.0.0.1", ports.get(0))) {
+            CliRun run = CliRun.withTools(tools, "auto-fix", "--dry-run", "--config", config.toString());
+            assertThat(run.exitCode()).isOne();
+            assertThat(run.out()).contains("Port " + ports.get(0) + " is not bindable (why could not be verified")
+                .contains("Set web_server.port to " + ports.get(1))
+                .doesNotContain("held by");
+            assertThat(Files.readString(config)).isEqualTo(before);
         }
     }
 

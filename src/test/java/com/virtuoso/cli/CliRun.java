@@ -3,6 +3,9 @@ package com.virtuoso.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
+import java.util.function.Function;
+
+import picocli.CommandLine;
 
 /**
  * One {@code ports} command run in the test's JVM: its exit code, stdout and stderr.
@@ -19,6 +22,30 @@ record CliRun(int exitCode, String out, String err) {
         StringWriter err = new StringWriter();
         int exitCode = PortsCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true), variables);
         return new CliRun(exitCode, out.toString(), err.toString());
+    }
+
+    /**
+     * The command run as a subcommand of ports, as it runs, with {@code tools} (a fake
+     * {@code /proc}, a classifier of the test's own) given to the commands that look at ports.
+     */
+    static CliRun withTools(PortTools tools, String... args) {
+        Function<LoadedConfig, PortTools> toolsOf = (loaded) -> tools;
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                Object command = (type == KillCommand.class) ? new KillCommand(toolsOf)
+                        : (type == CheckCommand.class) ? new CheckCommand(toolsOf)
+                        : (type == AutoFixCommand.class) ? new AutoFixCommand(toolsOf)
+                        : CommandLine.defaultFactory().create(type);
+                return type.cast(command);
+            }
+        };
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine command = new CommandLine(new PortsCommand(System.getenv()), factory);
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        return new CliRun(command.execute(args), out.toString(), err.toString());
     }
 
 }

@@ -1,8 +1,6 @@
 package com.virtuoso.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -227,26 +224,13 @@ class KillCommandTest {
         PortPrivileges privileges = PortPrivileges.detect();
         PortProbe probe = new PortProbe(classifier, lookup);
         PortTools tools = new PortTools(privileges, lookup, probe, directory);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        // kill as a subcommand of ports, as it runs, with the tools given to it
-        CommandLine.IFactory factory = new CommandLine.IFactory() {
-            @Override
-            public <K> K create(Class<K> type) throws Exception {
-                return (type == KillCommand.class) ? type.cast(new KillCommand((loaded) -> tools))
-                        : CommandLine.defaultFactory().create(type);
-            }
-        };
-        CommandLine command = new CommandLine(new PortsCommand(System.getenv()), factory);
-        command.setOut(new PrintWriter(out, true));
-        command.setErr(new PrintWriter(err, true));
         String[] args = new String[options.length + 4];
         args[0] = "kill";
         args[1] = Integer.toString(port);
         args[2] = "--config";
         args[3] = config.toString();
         System.arraycopy(options, 0, args, 4, options.length);
-        return new CliRun(command.execute(args), out.toString(), err.toString());
+        return CliRun.withTools(tools, args);
     }
 
     private CliRun kill(String... options) {

@@ -1,8 +1,6 @@
 package com.virtuoso.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -15,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -202,14 +199,14 @@ class ReadOnlyCommandsTest {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), primary));
             PortTools tools = unclassifyingTools(new IllegalStateException("cannot read the address table"));
-            CliRun run = checkWith(tools, Integer.toString(primary), "--config", config.toString());
+            CliRun run = CliRun.withTools(tools, "check", Integer.toString(primary), "--config", config.toString());
             assertThat(run.exitCode()).isOne();
             // the OS's own words follow, whatever they say; Virtuoso claims no holder and no reason
             assertThat(run.out())
                 .startsWith("Port " + primary + " is not bindable (why could not be verified) on 127.0.0.1: ")
                 .contains("(telling why failed: IllegalStateException: cannot read the address table)")
                 .doesNotContain("is in use", "in use by");
-            CliRun json = checkWith(tools, Integer.toString(primary), "--config", config.toString(), "--json");
+            CliRun json = CliRun.withTools(tools, "check", Integer.toString(primary), "--config", config.toString(), "--json");
             assertThat(json.exitCode()).isOne();
             JsonNode report = JsonMapper.shared().readTree(json.out());
             assertThat(report.get("free").asBoolean()).isFalse();
@@ -289,26 +286,6 @@ class ReadOnlyCommandsTest {
         PortHolderLookup lookup = new PortHolderLookup();
         return new PortTools(PortPrivileges.detect(), lookup,
                 new PortProbe(UnclassifiableBindFailures.classifier(failure), lookup), directory.resolve("state"));
-    }
-
-    /** {@code check} as a subcommand of ports, as it runs, with {@code tools} given to it. */
-    private static CliRun checkWith(PortTools tools, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine.IFactory factory = new CommandLine.IFactory() {
-            @Override
-            public <K> K create(Class<K> type) throws Exception {
-                return (type == CheckCommand.class) ? type.cast(new CheckCommand((loaded) -> tools))
-                        : CommandLine.defaultFactory().create(type);
-            }
-        };
-        CommandLine command = new CommandLine(new PortsCommand(System.getenv()), factory);
-        command.setOut(new PrintWriter(out, true));
-        command.setErr(new PrintWriter(err, true));
-        String[] full = new String[args.length + 1];
-        full[0] = "check";
-        System.arraycopy(args, 0, full, 1, args.length);
-        return new CliRun(command.execute(full), out.toString(), err.toString());
     }
 
 }
