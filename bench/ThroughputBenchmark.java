@@ -7,12 +7,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -28,18 +32,40 @@ import java.util.concurrent.locks.LockSupport;
  * the same machine. Prints each run, then the ratio virtuoso/baseline of the medians (goal: at
  * least 0.90).
  *
+ * The load generator shares the machine with the server, and other work may run on it too, so
+ * requests per second wander from run to run. Each run therefore also reports the server
+ * process's CPU time per request (utime + stime from /proc/PID/stat, read just before and just
+ * after the measured phase), which depends far less on what else the machine does, and the
+ * program prints the ratio baseline/virtuoso of the median CPU per request: at least 0.90 is the
+ * goal in the same sense as for requests per second.
+ *
  * Run after ./mvnw -q package -DskipTests && ./mvnw -q -f bench/baseline/pom.xml package:
  *   java bench/ThroughputBenchmark.java [seconds, default 30] [connections, default 64] [rounds, default 3]
  *       [jar, default target/virtuoso.jar] [baseline jar, default bench/baseline/target/baseline.jar]
  *       [Virtuoso settings, e.g. --web_server.access_log=false, to see what one costs]
- * Each launch gets a warm-up of a third of the measured time first. The access log goes to a
+ * Each launch gets a warm-up first: at least a third of the measured time, and then on until the
+ * JIT compiler has settled (its threads used less than 5% of the server's CPU over the last 2 s),
+ * for 2 minutes at most; on a busy machine a fixed warm-up ends with much of the code still
+ * interpreted, which costs several times the CPU per request. The access log goes to a
  * file in a temporary directory, as stdout redirected by a service manager would.
+ * JVM options for both servers (to profile them, say) come in the system property bench.jvm,
+ * split at spaces; %s in it becomes "virtuoso" or "baseline" and the round:
+ *   java -Dbench.jvm=-XX:StartFlightRecording=filename=/tmp/%s.jfr bench/ThroughputBenchmark.java 20 64 1
  *
  * Loopback only, on ports picked at run time below the ephemeral range; bounded in time.
  */
 public class ThroughputBenchmark {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static final Duration MAX_WARM_UP = Duration.ofMinutes(2);
+
+    private static final Duration SETTLE_PERIOD = Duration.ofSeconds(2);
+
+    private static final double MAX_COMPILATION_SHARE = 0.05;
+
+    /** Clock ticks a second, the unit of the CPU times in /proc/PID/stat. */
+    private static final long CLOCK_TICKS = clockTicks();
 
     public static void main(String[] args) throws Exception {
         Duration measured = Duration.ofSeconds((args.length > 0) ? Integer.parseInt(args[0]) : 30);
@@ -58,35 +84,49 @@ public class ThroughputBenchmark {
         }
         Path work = Files.createTempDirectory("virtuoso-throughput");
         Duration warmUp = measured.dividedBy(3);
-        System.out.printf("GET /actuator/health, %d connections, %d s measured after %d s warm-up, %d rounds%n",
+        System.out.printf("GET /actuator/health, %d connections, %d s measured after at least %d s warm-up, %d rounds%n",
                 connections, measured.toSeconds(), warmUp.toSeconds(), rounds);
-        List<Double> virtuoso = new ArrayList<>();
-        List<Double> plain = new ArrayList<>();
+        List<Result> virtuoso = new ArrayList<>();
+        List<Result> plain = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
-            Result ours = run(virtuosoCommand(jar, work, settings), work, connections, warmUp, measured);
-            Result theirs = run(baselineCommand(baseline, work), work, connections, warmUp, measured);
-            virtuoso.add(ours.perSecond());
-            plain.add(theirs.perSecond());
+            Result ours = run(virtuosoCommand(jar, work, settings, "virtuoso-" + round), work, connections, warmUp,
+                    measured);
+            Result theirs = run(baselineCommand(baseline, work, "baseline-" + round), work, connections, warmUp,
+                    measured);
+            virtuoso.add(ours);
+            plain.add(theirs);
             System.out.printf("round %d: virtuoso %s%n         baseline %s%n", round, ours, theirs);
         }
-        double ratio = median(virtuoso) / median(plain);
+        double oursPerSecond = median(virtuoso.stream().map(Result::perSecond).toList());
+        double theirsPerSecond = median(plain.stream().map(Result::perSecond).toList());
         System.out.printf("median requests/s: virtuoso %.0f, baseline %.0f; ratio %.3f (goal >= 0.90)%n",
-                median(virtuoso), median(plain), ratio);
+                oursPerSecond, theirsPerSecond, oursPerSecond / theirsPerSecond);
+        double oursCpu = median(virtuoso.stream().map(Result::cpuMicrosPerRequest).toList());
+        double theirsCpu = median(plain.stream().map(Result::cpuMicrosPerRequest).toList());
+        System.out.printf("median server CPU per request: virtuoso %.0f us, baseline %.0f us; ratio baseline/virtuoso "
+                + "%.3f (goal >= 0.90)%n", oursCpu, theirsCpu, theirsCpu / oursCpu);
+        double oursServing = median(virtuoso.stream().map(Result::cpuMicrosPerRequestBeyondCompilation).toList());
+        double theirsServing = median(plain.stream().map(Result::cpuMicrosPerRequestBeyondCompilation).toList());
+        System.out.printf("the same without JIT compilation: virtuoso %.0f us, baseline %.0f us; ratio %.3f%n",
+                oursServing, theirsServing, theirsServing / oursServing);
     }
 
-    private static List<String> virtuosoCommand(Path jar, Path work, List<String> settings) {
+    private static List<String> virtuosoCommand(Path jar, Path work, List<String> settings, String name) {
         // shipped defaults but for where it listens and keeps its state, and the settings asked for
-        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar.toString(), "--web_server.host=127.0.0.1",
-                "--web_server.port=%d", "--web_server.state_dir=" + work.resolve("state")));
+        List<String> command = new ArrayList<>(java(name));
+        command.addAll(List.of("-jar", jar.toString(), "--web_server.host=127.0.0.1", "--web_server.port=%d",
+                "--web_server.state_dir=" + work.resolve("state")));
         command.addAll(settings);
         return command;
     }
 
     /** As the issue measured it: Tomcat's access log on (its own buffered file) and health details shown. */
-    private static List<String> baselineCommand(Path baseline, Path work) {
-        return List.of(java(), "-jar", baseline.toString(), "--server.address=127.0.0.1", "--server.port=%d",
+    private static List<String> baselineCommand(Path baseline, Path work, String name) {
+        List<String> command = new ArrayList<>(java(name));
+        command.addAll(List.of("-jar", baseline.toString(), "--server.address=127.0.0.1", "--server.port=%d",
                 "--server.tomcat.accesslog.enabled=true", "--server.tomcat.basedir=" + work.resolve("baseline-tomcat"),
-                "--management.endpoint.health.show-details=always");
+                "--management.endpoint.health.show-details=always"));
+        return command;
     }
 
     private static Result run(List<String> template, Path work, int connections, Duration warmUp, Duration measured)
@@ -101,8 +141,10 @@ public class ThroughputBenchmark {
         try {
             URI uri = URI.create("http://127.0.0.1:" + port + "/actuator/health");
             awaitHealthy(server, uri, log);
-            load(uri, connections, warmUp);
-            return load(uri, connections, measured);
+            warmUp(server.pid(), uri, connections, warmUp);
+            CpuSample before = CpuSample.of(server.pid());
+            Result result = load(uri, connections, measured);
+            return result.withCpu(before.until(CpuSample.of(server.pid())));
         }
         finally {
             server.destroy();
@@ -110,6 +152,21 @@ public class ThroughputBenchmark {
                 server.destroyForcibly().waitFor();
             }
         }
+    }
+
+    /** Load for at least {@code minimum}, then until JIT compilation settles; 2 minutes at most. */
+    private static void warmUp(long pid, URI uri, int connections, Duration minimum) throws Exception {
+        long start = System.nanoTime();
+        load(uri, connections, minimum);
+        double compiling = 1;
+        while (compiling > MAX_COMPILATION_SHARE && System.nanoTime() - start < MAX_WARM_UP.toNanos()) {
+            CpuSample before = CpuSample.of(pid);
+            load(uri, connections, SETTLE_PERIOD);
+            CpuTime cpu = before.until(CpuSample.of(pid));
+            compiling = cpu.compilation() / (double) Math.max(1, cpu.total());
+        }
+        System.out.printf("  warm-up %.0f s, JIT compilation at the end %.0f%% of the server's CPU%n",
+                (System.nanoTime() - start) / 1e9, compiling * 100);
     }
 
     /** {@code connections} threads, each sending one request after another, for {@code duration}. */
@@ -156,7 +213,71 @@ public class ThroughputBenchmark {
         }
     }
 
-    record Result(long requests, long errors, double seconds, double p50Millis, double p99Millis) {
+    /**
+     * The CPU time a server process has used so far, in clock ticks: user and system time of the
+     * whole process (/proc/PID/stat), and of each of its JIT compiler threads by thread id
+     * (/proc/PID/task/TID/stat, named "C1 CompilerThre..." and "C2 CompilerThre...").
+     */
+    record CpuSample(long total, Map<String, Long> compilerThreads) {
+
+        static CpuSample of(long pid) throws IOException {
+            Map<String, Long> compilerThreads = new HashMap<>();
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : tasks) {
+                    String stat;
+                    try {
+                        stat = Files.readString(task.resolve("stat"));
+                    }
+                    catch (NoSuchFileException ex) {
+                        continue; // the thread ended while the directory was listed
+                    }
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        compilerThreads.put(task.getFileName().toString(), ticks(stat));
+                    }
+                }
+            }
+            return new CpuSample(ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))),
+                    compilerThreads);
+        }
+
+        /** The ticks used between this sample and {@code later}: in all, and by JIT compilation. */
+        CpuTime until(CpuSample later) {
+            // a compiler thread started in between counts from 0; one that ended in between is lost
+            long compilation = later.compilerThreads.entrySet()
+                .stream()
+                .mapToLong((thread) -> thread.getValue() - this.compilerThreads.getOrDefault(thread.getKey(), 0L))
+                .sum();
+            return new CpuTime(later.total - this.total, compilation);
+        }
+
+        /** utime and stime, fields 14 and 15 of a stat line. */
+        private static long ticks(String stat) {
+            // the name (field 2) may hold spaces and parentheses: count fields after its closing one
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+
+    }
+
+    /**
+     * CPU time in clock ticks.
+     *
+     * @param total all the process used
+     * @param compilation what its JIT compiler threads used: still warming up, not serving requests
+     */
+    record CpuTime(long total, long compilation) {
+
+        static final CpuTime UNKNOWN = new CpuTime(-1, -1);
+
+    }
+
+    /**
+     * One measured phase.
+     *
+     * @param cpu the server's user and system time in the phase
+     */
+    record Result(long requests, long errors, double seconds, double p50Millis, double p99Millis, CpuTime cpu) {
 
         static Result of(List<long[]> perThread, long nanos) {
             long errors = perThread.stream().mapToLong((latencies) -> latencies[latencies.length - 1]).sum();
@@ -164,7 +285,31 @@ public class ThroughputBenchmark {
                 .flatMapToLong((latencies) -> Arrays.stream(latencies, 0, latencies.length - 1))
                 .sorted()
                 .toArray();
-            return new Result(all.length, errors, nanos / 1e9, percentile(all, 0.50), percentile(all, 0.99));
+            return new Result(all.length, errors, nanos / 1e9, percentile(all, 0.50), percentile(all, 0.99),
+                    CpuTime.UNKNOWN);
+        }
+
+        Result withCpu(CpuTime cpu) {
+            return new Result(this.requests, this.errors, this.seconds, this.p50Millis, this.p99Millis, cpu);
+        }
+
+        /** Server CPU time per successful request, in microseconds. */
+        double cpuMicrosPerRequest() {
+            return microsPerRequest(this.cpu.total());
+        }
+
+        /** The same without JIT compilation. */
+        double cpuMicrosPerRequestBeyondCompilation() {
+            return microsPerRequest(this.cpu.total() - this.cpu.compilation());
+        }
+
+        private double microsPerRequest(long ticks) {
+            return ticks * 1e6 / CLOCK_TICKS / Math.max(1, this.requests - this.errors);
+        }
+
+        /** How much of one core the server used. */
+        double cores() {
+            return this.cpu.total() / (double) CLOCK_TICKS / this.seconds;
         }
 
         private static double percentile(long[] sorted, double fraction) {
@@ -177,8 +322,10 @@ public class ThroughputBenchmark {
 
         @Override
         public String toString() {
-            return String.format("%8d requests, %d errors, %7.0f req/s, p50 %.1f ms, p99 %.1f ms", this.requests,
-                    this.errors, perSecond(), this.p50Millis, this.p99Millis);
+            return String.format("%8d requests, %d errors, %7.0f req/s, p50 %.1f ms, p99 %.1f ms, "
+                    + "server CPU %5.0f us/request (%.2f cores), %5.0f without JIT compilation", this.requests,
+                    this.errors, perSecond(), this.p50Millis, this.p99Millis, cpuMicrosPerRequest(), cores(),
+                    cpuMicrosPerRequestBeyondCompilation());
         }
 
     }
@@ -203,8 +350,32 @@ public class ThroughputBenchmark {
         throw new IllegalStateException("no 200 from " + uri + " within 120 s; see " + log);
     }
 
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /** The java launcher with the options of bench.jvm, if any, for the server named {@code name}. */
+    private static List<String> java(String name) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String options = System.getProperty("bench.jvm", "").trim();
+        if (!options.isEmpty()) {
+            Arrays.stream(options.split(" +")).map((option) -> option.replace("%s", name)).forEach(command::add);
+        }
+        return command;
+    }
+
+    private static long clockTicks() {
+        try {
+            Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String output = new String(getconf.getInputStream().readAllBytes()).trim();
+            if (getconf.waitFor(5, TimeUnit.SECONDS) && getconf.exitValue() == 0) {
+                return Long.parseLong(output);
+            }
+        }
+        catch (IOException | NumberFormatException ex) {
+            System.err.println("getconf CLK_TCK failed (" + ex + "): assuming 100 ticks a second");
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        return 100;
     }
 
     private static int freePort() throws IOException {
