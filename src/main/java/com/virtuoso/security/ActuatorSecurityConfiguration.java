@@ -24,6 +24,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
@@ -77,6 +78,22 @@ public class ActuatorSecurityConfiguration {
         http.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
         http.requestCache((cache) -> cache.disable());
         return http.build();
+    }
+
+    /**
+     * Spring Security observes, by default, every request twice over: the filter chain (an
+     * observation around it and events before and after each of its filters) and the
+     * authorization decision, each a timer and an active-task timer in the meter registry. With
+     * health polled many times a second that is the largest cost of a request beyond Spring MVC,
+     * and it tells nothing {@code http.server.requests} does not (401s included). Authentications
+     * (a remote client's credentials, right or wrong) stay observed: they are rare and worth seeing.
+     */
+    @Bean
+    SecurityObservationSettings securityObservationSettings() {
+        return SecurityObservationSettings.withDefaults()
+            .shouldObserveRequests(false)
+            .shouldObserveAuthorizations(false)
+            .build();
     }
 
     /** Every listener of the main server (fallback, additional, reclaimed) shares the engine's valves. */
