@@ -188,12 +188,32 @@ public final class PortSettingsFile {
         String edited = PortSettingsText.apply(document, key, port, fallbacks);
         String after = String.join("", Arrays.asList(lines).subList(0, first)) + edited
                 + String.join("", Arrays.asList(lines).subList(end, lines.length));
-        if (!Integer.valueOf(port).equals(port(parse(edited), key))
-                || documents(after).size() != Math.max(documents, 1)) {
-            throw new IllegalStateException("Editing " + target + " did not set " + ConfigKeys.display(key)
-                    + " to " + port + "; the file was left as it was");
+        try {
+            if (Integer.valueOf(port).equals(port(parse(edited), key))
+                    && documents(after).size() == Math.max(documents, 1)) {
+                return new Edit(after, oldPort);
+            }
         }
-        return new Edit(after, oldPort);
+        catch (MalformedYamlException ex) {
+            // the file was YAML before the edit: it is the edit that is not
+            throw cannotEditYaml(target, key, port, fallbacks, ex);
+        }
+        throw cannotEditYaml(target, key, port, fallbacks, null);
+    }
+
+    /**
+     * An edit of the YAML lines that would not set the port as asked (a value written over several
+     * lines, say): nothing was written, and the operator gets the settings to write by hand.
+     */
+    private static UnusableConfigFileException cannotEditYaml(Path target, String key, int port,
+            List<Integer> fallbacks, Throwable cause) {
+        String display = ConfigKeys.display(key);
+        String settings = display + ": " + port + ((fallbacks != null)
+                ? " and " + ConfigKeys.display(ConfigKeys.PREFIX + ".fallback-ports") + ": " + fallbacks : "");
+        return new UnusableConfigFileException("Cannot set " + display + " to " + port + " in " + target
+                + " by editing its lines: the edited file would not read back with that port, as when the value is "
+                + "written over several lines. Fix: set " + settings + " in " + target + " by hand. Nothing was changed.",
+                cause);
     }
 
     /**

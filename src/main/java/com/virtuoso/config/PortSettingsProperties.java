@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -73,13 +74,33 @@ final class PortSettingsProperties {
      * in the document that holds {@code line} (0-based, the line of the value that supplies the
      * port) or the only one.
      * @throws UnusableConfigFileException when Spring cannot read the text, or it holds several
-     * documents and none sets the port at {@code line}
+     * documents and none sets the port at {@code line}, or the edit would not set the values
+     * alone (a key continued over two lines, say): the message gives the settings to write by hand
      */
     static PortSettingsFile.Edit apply(String text, String key, int port, List<Integer> fallbacks, Integer line,
             Path file) {
         ConfigurationPropertyName portName = ConfigurationPropertyName.of(key);
         List<PropertySource<?>> before = load(text, file);
         int chosen = chosenDocument(before, portName, line, file);
+        String fallbackValue = (fallbacks != null)
+                ? fallbacks.stream().map(String::valueOf).collect(Collectors.joining(",")) : null;
+        PortSettingsFile.Edit edit;
+        try {
+            edit = edit(text, before, chosen, portName, port, fallbackValue);
+        }
+        catch (IllegalStateException ex) {
+            throw cannotEdit(file, portName, port, fallbackValue, ex.getMessage(), ex);
+        }
+        if (!setAlone(before, chosen, load(edit.text(), file), portName, port, fallbackValue)) {
+            throw cannotEdit(file, portName, port, fallbackValue, "Spring would read it differently, as a key or "
+                    + "value continued on the next line by a trailing backslash can make it", null);
+        }
+        return edit;
+    }
+
+    /** The edit, not yet checked: the port (and the list) set in the document {@code chosen} of {@code before}. */
+    private static PortSettingsFile.Edit edit(String text, List<PropertySource<?>> before, int chosen,
+            ConfigurationPropertyName portName, int port, String fallbackValue) {
         IterableConfigurationPropertySource document = before.isEmpty() ? null : settings(before.get(chosen));
         List<String> lines = lines(text);
         int afterLastSetting = afterLastSetting(lines, document);
@@ -91,11 +112,10 @@ final class PortSettingsProperties {
             edits.add(setValue(lines, setting(lines, portProperty), Integer.toString(port)));
         }
         else {
-            edits.add(new LineEdit(afterLastSetting, afterLastSetting, ConfigKeys.display(key) + "=" + port));
+            edits.add(new LineEdit(afterLastSetting, afterLastSetting,
+                    ConfigKeys.display(portName.toString()) + "=" + port));
         }
-        String fallbackValue = (fallbacks != null)
-                ? fallbacks.stream().map(String::valueOf).collect(Collectors.joining(",")) : null;
-        if (fallbacks != null) {
+        if (fallbackValue != null) {
             edits.addAll(setFallbacks(lines, document, fallbackValue, afterLastSetting));
         }
         String newline = text.contains("\r\n") ? "\r\n" : "\n";
@@ -103,34 +123,50 @@ final class PortSettingsProperties {
         for (LineEdit edit : edits) {
             apply(lines, edit, newline);
         }
-        String edited = String.join("", lines);
-        check(before, chosen, load(edited, file), portName, port, fallbackValue, file);
-        return new PortSettingsFile.Edit(edited, oldPort);
+        return new PortSettingsFile.Edit(String.join("", lines), oldPort);
     }
 
-    /** The list as one line: its own line, or the first indexed item's, or a new line; other items go. */
+    /**
+     * An edit this class cannot make safely: nothing was written, and the operator gets the
+     * settings to write by hand.
+     */
+    private static UnusableConfigFileException cannotEdit(Path file, ConfigurationPropertyName portName, int port,
+            String fallbackValue, String why, Throwable cause) {
+        String key = ConfigKeys.display(portName.toString());
+        String settings = key + "=" + port
+                + ((fallbackValue != null) ? " and " + ConfigKeys.display(FALLBACKS.toString()) + "=" + fallbackValue
+                        : "");
+        return new UnusableConfigFileException("Cannot set " + key + " to " + port + " in " + file
+                + " by editing its lines: " + why + ". Fix: set " + settings + " in " + file
+                + " by hand. Nothing was changed.", cause);
+    }
+
+    /**
+     * The list as one line: its own line, or the first indexed item's, or a new line; other items
+     * go. {@code key[]=a,b} gives items {@code [0]} and {@code [1]} on one line: each line counts once.
+     */
     private static List<LineEdit> setFallbacks(List<String> lines, IterableConfigurationPropertySource document,
             String value, int afterLastSetting) {
         List<LineEdit> edits = new ArrayList<>();
         ConfigurationProperty listed = (document != null) ? document.getConfigurationProperty(FALLBACKS) : null;
-        List<int[]> items = (document != null) ? document.stream()
-            .filter(FALLBACKS::isParentOf)
-            .map((item) -> setting(lines, document.getConfigurationProperty(item)))
-            .sorted(Comparator.comparingInt((int[] range) -> range[0]))
-            .toList() : List.of();
-        String line = ConfigKeys.display(FALLBACKS.toString()) + "=" + value;
-        if (listed != null) {
-            edits.add(setValue(lines, setting(lines, listed), value));
+        Map<Integer, int[]> itemLines = new TreeMap<>();
+        if (document != null) {
+            document.stream()
+                .filter(FALLBACKS::isParentOf)
+                .map((item) -> setting(lines, document.getConfigurationProperty(item)))
+                .forEach((range) -> itemLines.putIfAbsent(range[0], range));
         }
-        else if (!items.isEmpty()) {
-            edits.add(new LineEdit(items.get(0)[0], items.get(0)[1], line));
+        int[] replaced = (listed != null) ? setting(lines, listed)
+                : itemLines.values().stream().findFirst().orElse(null);
+        if (replaced == null) {
+            edits.add(new LineEdit(afterLastSetting, afterLastSetting,
+                    ConfigKeys.display(FALLBACKS.toString()) + "=" + value));
+            return edits;
         }
-        else {
-            edits.add(new LineEdit(afterLastSetting, afterLastSetting, line));
-        }
-        for (int[] item : items.subList((listed != null || items.isEmpty()) ? 0 : 1, items.size())) {
-            edits.add(new LineEdit(item[0], item[1], null));
-        }
+        edits.add((listed != null) ? setValue(lines, replaced, value)
+                : new LineEdit(replaced[0], replaced[1], ConfigKeys.display(FALLBACKS.toString()) + "=" + value));
+        itemLines.remove(replaced[0]); // rewritten above: removing it too would take the new line with it
+        itemLines.values().forEach((item) -> edits.add(new LineEdit(item[0], item[1], null)));
         return edits;
     }
 
@@ -239,11 +275,11 @@ final class PortSettingsProperties {
     }
 
     /**
-     * Refuses an edit that did not do exactly what was asked: the same documents, the port (and
-     * the list) set in the chosen one, every other setting of every document as it was.
+     * Whether the edit did exactly what was asked: the same documents, the port (and the list) set
+     * in the chosen one, every other setting of every document as it was.
      */
-    private static void check(List<PropertySource<?>> before, int chosen, List<PropertySource<?>> after,
-            ConfigurationPropertyName portName, int port, String fallbacks, Path file) {
+    private static boolean setAlone(List<PropertySource<?>> before, int chosen, List<PropertySource<?>> after,
+            ConfigurationPropertyName portName, int port, String fallbacks) {
         boolean done = after.size() == Math.max(before.size(), 1);
         for (int i = 0; done && i < after.size(); i++) {
             Map<ConfigurationPropertyName, Object> was = (i < before.size()) ? values(settings(before.get(i)))
@@ -259,10 +295,7 @@ final class PortSettingsProperties {
             }
             done &= was.equals(now);
         }
-        if (!done) {
-            throw new IllegalStateException("Editing " + file + " did not set "
-                    + ConfigKeys.display(portName.toString()) + " to " + port + " alone; the file was left as it was");
-        }
+        return done;
     }
 
     private static Map<ConfigurationPropertyName, Object> values(IterableConfigurationPropertySource settings) {

@@ -301,6 +301,33 @@ class UpdateConfigCommandTest {
     }
 
     @Test
+    void aPropertiesListWithEmptyBracketsBecomesOneLine() throws Exception {
+        Path properties = directory.resolve("virtuoso.properties");
+        Files.writeString(properties, "web_server.fallback_ports[]=8001,8002\nserver.port=8000\n");
+        CliRun run = CliRun.in(Map.of(), "update-config", "9000", "--fallback", "9001", "--config",
+                properties.toString());
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(properties).hasContent("web_server.fallback_ports=9001\nserver.port=9000\n");
+    }
+
+    @Test
+    void aPropertiesEditTheEditorCannotDoIsOneClearLineAndExit78() throws Exception {
+        Path properties = directory.resolve("virtuoso.properties");
+        // Spring reads server.port here: the key goes on over two lines
+        String before = "server.\\\nport=8000\n";
+        Files.writeString(properties, before);
+        CliRun run = CliRun.in(Map.of(), "update-config", "9000", "--config", properties.toString());
+        assertThat(run.exitCode()).isEqualTo(78);
+        assertThat(run.err().lines()).singleElement()
+            .asString()
+            .contains("Cannot set server.port to 9000 in " + properties,
+                    "Fix: set server.port=9000 in " + properties + " by hand. Nothing was changed.")
+            .doesNotContain("Exception", "error:");
+        assertThat(properties).hasContent(before);
+        assertThat(directory).isDirectoryNotContaining("glob:**.bak");
+    }
+
+    @Test
     void aDottedKeyIsEditedOnItsLineAndNoSecondBlockIsAdded() throws Exception {
         Path config = directory.resolve("application.yaml");
         Files.writeString(config, "spring.application.name: x\nserver.port: 8000  # Spring's key\n");

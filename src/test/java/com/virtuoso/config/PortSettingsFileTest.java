@@ -162,6 +162,22 @@ class PortSettingsFileTest {
     }
 
     @Test
+    void aYamlEditThatWouldNotSetThePortIsRefusedWithTheFixAndNothingIsWritten() throws Exception {
+        Path config = directory.resolve("application.yaml");
+        // a value over two lines: the second stays under the new value, which it continues or breaks
+        for (String yaml : List.of("web_server:\n  port: |\n    8000\n", "web_server:\n  port: {a: 1,\n    b: 2}\n")) {
+            Files.writeString(config, yaml);
+            assertThatExceptionOfType(UnusableConfigFileException.class).as(yaml)
+                .isThrownBy(() -> new PortSettingsFile(config).update(9100, List.of(9101)))
+                .withMessageContaining("Cannot set web_server.port to 9100 in " + config)
+                .withMessageContaining("Fix: set web_server.port: 9100 and web_server.fallback_ports: [9101] in "
+                        + config + " by hand. Nothing was changed.");
+            assertThat(config).hasContent(yaml);
+        }
+        assertThat(directory).isDirectoryNotContaining("glob:**.bak");
+    }
+
+    @Test
     void theOwnerAndGroupAreKept() throws Exception {
         assumeThat(Files.getAttribute(directory, "unix:uid")).as("changing a file's owner needs root").isEqualTo(0);
         Path config = write("application.yaml", "rw-r-----");

@@ -68,6 +68,29 @@ class PortSettingsPropertiesTest {
             .withMessageContaining("cannot be read as properties");
     }
 
+    @Test
+    void aListWithEmptyBracketsGivesWayToOneLine() {
+        // Spring reads key[]=a,b as key[0] and key[1], both on the one line
+        assertThat(edit("web_server.fallback_ports[]=8001,8002\nserver.port=8000\n", "server.port", 9000,
+                List.of(9001)))
+            .isEqualTo("web_server.fallback_ports=9001\nserver.port=9000\n");
+        assertThat(edit("web_server.fallback_ports[]=8001,\\\n  8002\nb=2\nweb_server.fallback_ports[2]=8003\n",
+                "web-server.port", 9000, List.of(9001)))
+            .isEqualTo("web_server.fallback_ports=9001\nb=2\nweb_server.port=9000\n");
+    }
+
+    @Test
+    void anEditThatWouldChangeWhatSpringReadsIsRefusedWithTheFix() {
+        // a key continued on the next line, and a last value that swallows the line added after it
+        for (String text : List.of("server.\\\nport=8000\n", "a=1\\\n")) {
+            assertThatExceptionOfType(UnusableConfigFileException.class).as(text)
+                .isThrownBy(() -> PortSettingsProperties.apply(text, "server.port", 9100, List.of(9101), null, FILE))
+                .withMessageContaining("Cannot set server.port to 9100 in application.properties")
+                .withMessageContaining("Fix: set server.port=9100 and web_server.fallback_ports=9101 in "
+                        + "application.properties by hand. Nothing was changed.");
+        }
+    }
+
     private static String edit(String text, String key, int port, List<Integer> fallbacks) {
         return PortSettingsProperties.apply(text, key, port, fallbacks, null, FILE).text();
     }
