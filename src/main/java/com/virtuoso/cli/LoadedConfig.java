@@ -32,6 +32,7 @@ import com.virtuoso.config.InvalidConfigurationException;
 import com.virtuoso.config.MalformedYaml;
 import com.virtuoso.config.MalformedYamlException;
 import com.virtuoso.config.PortSource;
+import com.virtuoso.config.PropertiesText;
 import com.virtuoso.config.UnusableConfigFileException;
 import com.virtuoso.config.WebServerEnvironment;
 import com.virtuoso.config.WebServerProperties;
@@ -146,9 +147,26 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
             if (cause instanceof MarkedYAMLException marked) {
                 return new MalformedYamlException(new MalformedYaml("A config file", marked));
             }
+            if (PropertiesText.isLoaderFailure(cause)) {
+                // a malformed \\uXXXX escape: Spring's error names no file, the location settings do
+                for (Path named : namedFiles(environment, ConfigFormat.PROPERTIES)) {
+                    try {
+                        PropertiesText.check(named);
+                    }
+                    catch (UnusableConfigFileException malformed) {
+                        return malformed;
+                    }
+                    catch (IOException ex) {
+                        failure.addSuppressed(ex);
+                    }
+                }
+                return new UnusableConfigFileException("A .properties config file holds a malformed \\uXXXX escape ("
+                        + cause.getMessage() + "). Fix: write a character as \\u and four hex digits (\\u00e9, say), "
+                        + "a backslash as \\\\.");
+            }
             if (cause instanceof CharacterCodingException) {
                 // the decoder's error does not name the file: the location settings do
-                for (Path named : namedFiles(environment)) {
+                for (Path named : namedFiles(environment, ConfigFormat.YAML)) {
                     try {
                         ConfigText.read(named);
                     }
@@ -166,19 +184,22 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
         return failure;
     }
 
-    /** The YAML files, and the YAML files of the directories, that the location settings name. */
-    private static List<Path> namedFiles(StandardEnvironment environment) {
+    /**
+     * The files of {@code format}, and those of the directories, that the location settings name,
+     * or Spring's default locations ({@code ./} and {@code ./config/}) when none is set.
+     */
+    private static List<Path> namedFiles(StandardEnvironment environment, ConfigFormat format) {
         return Stream.of("spring.config.location", "spring.config.additional-location")
-            .map((key) -> environment.getProperty(key, ""))
+            .map((key) -> environment.getProperty(key, key.equals("spring.config.location") ? "file:./,file:./config/"
+                    : ""))
             .flatMap((locations) -> Arrays.stream(locations.split("[,;]")))
             .map((location) -> location.strip().replaceFirst("^optional:", ""))
             .filter((location) -> !location.isEmpty() && !location.startsWith("classpath"))
             .map((location) -> Path.of(location.replaceFirst("^file:", "")))
-            .flatMap((path) -> Files.isDirectory(path)
-                    ? Stream.of(path.resolve("application.yaml"), path.resolve("application.yml")) : Stream.of(path))
+            .flatMap((path) -> Files.isDirectory(path) ? Stream.of(path.resolve("application.yaml"),
+                    path.resolve("application.yml"), path.resolve("application.properties")) : Stream.of(path))
             .filter(Files::isRegularFile)
-            // Spring reads .properties as ISO-8859-1: any byte will do, so they are never the one
-            .filter((path) -> ConfigFormat.of(path) == ConfigFormat.YAML)
+            .filter((path) -> ConfigFormat.of(path) == format)
             .toList();
     }
 

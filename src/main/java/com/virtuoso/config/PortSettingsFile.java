@@ -135,7 +135,7 @@ public final class PortSettingsFile {
             boolean existed = Files.exists(target);
             // the format is in the name Spring was given: a link's, not its target's
             boolean properties = ConfigFormat.of(file) == ConfigFormat.PROPERTIES;
-            Charset charset = properties ? PortSettingsProperties.CHARSET : StandardCharsets.UTF_8;
+            Charset charset = properties ? PropertiesText.CHARSET : StandardCharsets.UTF_8;
             Edit edit = properties
                     ? PortSettingsProperties.apply(existed ? Files.readString(target, charset) : "", key, port,
                             fallbacks, line, file)

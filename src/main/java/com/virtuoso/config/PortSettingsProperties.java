@@ -1,9 +1,5 @@
 package com.virtuoso.config;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,12 +17,10 @@ import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
-import org.springframework.boot.env.PropertiesPropertySourceLoader;
 import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.PropertySourceOrigin;
 import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.core.env.PropertySource;
-import org.springframework.core.io.ByteArrayResource;
 
 /**
  * Sets the port ({@code server.port} or {@code web_server.port}, the key given) and
@@ -43,9 +37,6 @@ import org.springframework.core.io.ByteArrayResource;
  * comments included.
  */
 final class PortSettingsProperties {
-
-    /** How Spring reads a .properties file, and how the edited text is written back. */
-    static final Charset CHARSET = StandardCharsets.ISO_8859_1;
 
     private static final ConfigurationPropertyName FALLBACKS = ConfigurationPropertyName
         .of(ConfigKeys.PREFIX + ".fallback-ports");
@@ -80,7 +71,7 @@ final class PortSettingsProperties {
     static PortSettingsFile.Edit apply(String text, String key, int port, List<Integer> fallbacks, Integer line,
             Path file) {
         ConfigurationPropertyName portName = ConfigurationPropertyName.of(key);
-        List<PropertySource<?>> before = load(text, file);
+        List<PropertySource<?>> before = PropertiesText.load(text, file);
         int chosen = chosenDocument(before, portName, line, file);
         String fallbackValue = (fallbacks != null)
                 ? fallbacks.stream().map(String::valueOf).collect(Collectors.joining(",")) : null;
@@ -91,7 +82,7 @@ final class PortSettingsProperties {
         catch (IllegalStateException ex) {
             throw cannotEdit(file, portName, port, fallbackValue, ex.getMessage(), ex);
         }
-        if (!setAlone(before, chosen, load(edit.text(), file), portName, port, fallbackValue)) {
+        if (!setAlone(before, chosen, PropertiesText.load(edit.text(), file), portName, port, fallbackValue)) {
             throw cannotEdit(file, portName, port, fallbackValue, "Spring would read it differently, as a key or "
                     + "value continued on the next line by a trailing backslash can make it", null);
         }
@@ -302,22 +293,6 @@ final class PortSettingsProperties {
         Map<ConfigurationPropertyName, Object> values = new HashMap<>();
         settings.stream().forEach((name) -> values.put(name, settings.getConfigurationProperty(name).getValue()));
         return values;
-    }
-
-    /** The documents of {@code text} as Spring reads them: empty ones are not there. */
-    private static List<PropertySource<?>> load(String text, Path file) {
-        try {
-            return new PropertiesPropertySourceLoader().load(file.toString(),
-                    new ByteArrayResource(text.getBytes(CHARSET), file.toString()));
-        }
-        catch (IllegalArgumentException | IllegalStateException ex) {
-            // a malformed unicode escape, the one thing that stops Spring's loader
-            throw new UnusableConfigFileException(file + " cannot be read as properties (" + ex.getMessage()
-                    + "). Fix: correct it by hand. Nothing was changed.", ex);
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException(ex); // read from memory: never
-        }
     }
 
     private static IterableConfigurationPropertySource settings(PropertySource<?> document) {

@@ -4,6 +4,7 @@ import org.springframework.boot.context.config.ConfigDataException;
 import org.springframework.boot.context.properties.bind.BindException;
 
 import com.virtuoso.config.InvalidConfigurationException;
+import com.virtuoso.config.PropertiesText;
 import com.virtuoso.ports.PortsExhaustedException;
 
 /**
@@ -27,7 +28,8 @@ public final class StartupExitCodes {
                 return PORTS_EXHAUSTED;
             }
             if (cause instanceof InvalidConfigurationException || cause instanceof BindException
-                    || cause instanceof ConfigDataException || isYamlException(cause.getClass())) {
+                    || cause instanceof ConfigDataException || isYamlException(cause.getClass())
+                    || PropertiesText.isLoaderFailure(cause)) {
                 return InvalidConfigurationException.EXIT_CODE;
             }
         }

@@ -328,6 +328,29 @@ class UpdateConfigCommandTest {
     }
 
     @Test
+    void aMalformedUnicodeEscapeInAPropertiesFileIsOneClearLineAndExit78() throws Exception {
+        Path properties = directory.resolve("virtuoso.properties");
+        String before = "# ops\na=\\uZZZZ\nserver.port=8000\n";
+        Files.writeString(properties, before);
+        for (String command : List.of("update-config", "show-config", "check")) {
+            List<String> args = new ArrayList<>(List.of(command, "--config", properties.toString()));
+            if (!command.equals("show-config")) {
+                args.add(1, "9123");
+            }
+            CliRun run = CliRun.in(Map.of(), args.toArray(String[]::new));
+            assertThat(run.exitCode()).as(command).isEqualTo(78);
+            assertThat(run.err().lines()).as(command)
+                .singleElement()
+                .asString()
+                .contains(properties + " cannot be read as properties: line 2 holds a malformed \\uXXXX escape",
+                        "Fix:")
+                .doesNotContain("Exception", "error:");
+        }
+        assertThat(properties).hasContent(before);
+        assertThat(directory).isDirectoryNotContaining("glob:**.bak");
+    }
+
+    @Test
     void aDottedKeyIsEditedOnItsLineAndNoSecondBlockIsAdded() throws Exception {
         Path config = directory.resolve("application.yaml");
         Files.writeString(config, "spring.application.name: x\nserver.port: 8000  # Spring's key\n");

@@ -137,6 +137,18 @@ class InvalidConfigurationTest {
     }
 
     @Test
+    void aMalformedEscapeInAPropertiesFileIsAConfigErrorWithoutAStackTrace(CapturedOutput output) throws Exception {
+        Path config = directory.resolve("application.properties");
+        Files.writeString(config, "a=\\uZZZZ\nserver.port=0\n");
+        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(VirtuosoApplication.class)
+            .run("--spring.config.location=" + config.toUri()));
+        assertThat(StartupExitCodes.of(failure)).isEqualTo(InvalidConfigurationException.EXIT_CODE);
+        assertThat(output).contains("A .properties config file holds a malformed \\uXXXX escape",
+                "ports show-config", "The server did not start.")
+            .doesNotContain("Application run failed");
+    }
+
+    @Test
     void aMissingConfigFileNamedExplicitlyIsAConfigError(CapturedOutput output) {
         Path missing = directory.resolve("nowhere.yaml");
         Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(VirtuosoApplication.class)

@@ -65,7 +65,9 @@ class PortSettingsPropertiesTest {
     void aBrokenEscapeIsRefused() {
         assertThatExceptionOfType(UnusableConfigFileException.class)
             .isThrownBy(() -> edit("a=\\uZZZZ\nserver.port=8000\n", "server.port", 9100, null))
-            .withMessageContaining("cannot be read as properties");
+            .withMessage("application.properties cannot be read as properties: line 1 holds a malformed \\uXXXX "
+                    + "escape. Fix: write a character as \\u and four hex digits (\\u00e9, say), a backslash as \\\\. "
+                    + "Nothing was changed.");
     }
 
     @Test
