@@ -75,6 +75,9 @@ public final class PortSettingsFile {
 
     private static final Set<PosixFilePermission> PRIVATE_FILE = Set.copyOf(PosixFilePermissions.fromString("rw-------"));
 
+    private static final Set<PosixFilePermission> GROUP_PERMISSIONS = Set.of(PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE);
+
     private final Path file;
 
     public PortSettingsFile(Path file) {
@@ -148,9 +151,15 @@ public final class PortSettingsFile {
                 Path backup = null;
                 if (existed) {
                     keepAttributes(target, temporary);
-                    tightenLegacyBackup(target);
+                    List<Path> stale = staleBackups(target);
+                    // a legacy backup this update deletes needs no tightening, nor its owner's permission
+                    if (!stale.contains(legacyBackup(target))) {
+                        tightenLegacyBackup(target);
+                    }
                     backup = backUp(target);
-                    pruneBackups(target, backup);
+                    for (Path old : stale) {
+                        Files.deleteIfExists(old);
+                    }
                 }
                 // the new file and the backup are on disk, by name too, before the rename makes the change
                 force(target.getParent());
@@ -242,20 +251,20 @@ public final class PortSettingsFile {
     }
 
     /**
-     * Deletes all but the newest {@value #BACKUPS_KEPT} backups of {@code target}, never
-     * {@code justMade}: after the wall clock stepped back, the backup just made sorts oldest by
-     * its name, and it is the one that holds the file as it was before this update. The single
-     * {@code <file>.bak} of older versions holds a state before every timestamped backup: it is
-     * the oldest, kept while it is among the newest {@value #BACKUPS_KEPT}, an undo step like the
-     * others. A link under any of these names is neither followed nor deleted.
+     * The backups of {@code target} an update deletes, told before it makes its own: all but the
+     * newest {@value #BACKUPS_KEPT}{@code - 1}, so that with the one it makes {@value #BACKUPS_KEPT}
+     * are left. Told before, the backup it makes is never among them, even when the wall clock
+     * stepped back and its name sorts oldest: it holds the file as it was before this update. The
+     * single {@code <file>.bak} of older versions holds a state before every timestamped backup:
+     * it is the oldest, kept while it is among the newest, an undo step like the others. A link
+     * under any of these names is neither followed nor deleted.
      */
-    private static void pruneBackups(Path target, Path justMade) throws IOException {
+    private static List<Path> staleBackups(Path target) throws IOException {
         Pattern name = Pattern.compile(Pattern.quote(target.getFileName().toString()) + BACKUP_SUFFIX);
         List<Path> backups = new ArrayList<>();
         try (Stream<Path> siblings = Files.list(target.getParent())) {
             siblings.filter((sibling) -> name.matcher(sibling.getFileName().toString()).matches())
                 .filter((sibling) -> Files.isRegularFile(sibling, LinkOption.NOFOLLOW_LINKS))
-                .filter((sibling) -> !sibling.equals(justMade))
                 .sorted(Comparator.comparing((Path sibling) -> sibling.getFileName().toString()).reversed())
                 .forEach(backups::add);
         }
@@ -263,9 +272,7 @@ public final class PortSettingsFile {
         if (Files.isRegularFile(legacy, LinkOption.NOFOLLOW_LINKS)) {
             backups.add(legacy);
         }
-        for (Path old : backups.subList(Math.min(BACKUPS_KEPT - 1, backups.size()), backups.size())) {
-            Files.deleteIfExists(old);
-        }
+        return List.copyOf(backups.subList(Math.min(BACKUPS_KEPT - 1, backups.size()), backups.size()));
     }
 
     /** The one backup older versions kept, overwritten by each update. */
@@ -275,7 +282,8 @@ public final class PortSettingsFile {
 
     /**
      * Takes from the backup older versions kept every permission the file lacks, as a new backup
-     * has (they left it as the umask made it, often world-readable); its owner and group stay. Done
+     * has (they left it as the umask made it, often world-readable), and its group permissions when
+     * its group is not the file's: that group may not read the file. Its owner and group stay. Done
      * before anything else is written: a backup that cannot be tightened (another user's) stops the
      * update with nothing changed, rather than stay readable while the update says it kept the file
      * private.
@@ -289,9 +297,15 @@ public final class PortSettingsFile {
         if (!Files.isRegularFile(legacy, LinkOption.NOFOLLOW_LINKS) || legacyView == null || targetView == null) {
             return; // none, or not a POSIX file system: no mode to tighten
         }
+        PosixFileAttributes legacyAttributes = legacyView.readAttributes();
+        PosixFileAttributes targetAttributes = targetView.readAttributes();
         Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
-        mode.addAll(legacyView.readAttributes().permissions());
-        if (mode.retainAll(targetView.readAttributes().permissions())) {
+        mode.addAll(legacyAttributes.permissions());
+        mode.retainAll(targetAttributes.permissions());
+        if (!legacyAttributes.group().equals(targetAttributes.group())) {
+            mode.removeAll(GROUP_PERMISSIONS);
+        }
+        if (!mode.equals(legacyAttributes.permissions())) {
             try {
                 legacyView.setPermissions(mode);
             }

@@ -137,6 +137,18 @@ class PortSettingsFileTest {
     }
 
     @Test
+    void aKeptLegacyBackupOfAnotherGroupIsNotReadableByThatGroup() throws Exception {
+        assumeThat(Files.getAttribute(directory, "unix:uid")).as("giving a file any group needs root").isEqualTo(0);
+        Path config = write("application.yaml", "rw-r-----");
+        Path legacy = Files.writeString(directory.resolve("application.yaml.bak"), "web_server:\n  port: 8000\n");
+        Files.setPosixFilePermissions(legacy, PosixFilePermissions.fromString("rw-r-----"));
+        Files.setAttribute(legacy, "unix:gid", NOBODY);
+        new PortSettingsFile(config).update(9100, null);
+        assertThat(Files.getAttribute(legacy, "unix:gid")).isEqualTo(NOBODY);
+        assertThat(mode(legacy)).isEqualTo("rw-------");
+    }
+
+    @Test
     void aLegacyBackupThatIsALinkIsNeitherFollowedNorDeleted() throws Exception {
         Path config = write("application.yaml", "rw-------");
         Path elsewhere = Files.writeString(directory.resolve("elsewhere"), "keep me\n");
