@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The server under load while its port handling works: N concurrent keep-alive connections on
@@ -39,7 +42,8 @@ import java.util.concurrent.locks.LockSupport;
  * p50 and p99 latency, the time from the holder letting go to the primary answering, and the
  * server's RSS: after the start, after a warm-up under the same load with the ports still (the
  * "before" the run is judged against: a JVM's heap and code cache grow under its first load, which
- * is not what this benchmark looks for), every 5 s during the run, and after it.
+ * is not what this benchmark looks for), every 5 s during the run, and after it; and the heap in
+ * use after a full GC before and after the run, which a leak would grow whatever the JVM's sizing.
  *
  * Run after ./mvnw -q package -DskipTests:
  *   java bench/LoadBenchmark.java [seconds, default 30] [connections, default 64] [jar, default target/virtuoso.jar]
@@ -86,6 +90,7 @@ public class LoadBenchmark {
             Clients warming = Clients.start(connections, target, warmUp);
             warming.results();
             long rssBefore = rssKiB(server.pid());
+            long liveBefore = liveHeapKiB(server.pid());
             System.out.printf("warm-up: %d s of the same load, ports still%n", warmUp.toSeconds());
 
             long start = System.nanoTime();
@@ -118,10 +123,14 @@ public class LoadBenchmark {
                 sampler.shutdownNow();
             }
             long rssAfter = rssKiB(server.pid());
+            long liveAfter = liveHeapKiB(server.pid());
             System.out.printf("server RSS: %d MiB started, %d MiB warm (before the run), %d MiB after (%+.1f%%; "
                     + "goal < 10%%)%n", rssStarted / 1024, rssBefore / 1024, rssAfter / 1024,
                     100.0 * (rssAfter - rssBefore) / rssBefore);
             System.out.println("RSS during the run: " + String.join(", ", rssSamples));
+            // RSS also grows as the JVM sizes its heap to the load; what the server keeps is what a full GC leaves
+            System.out.printf("heap in use after a full GC: %d MiB before the run, %d MiB after (%+.1f%%)%n",
+                    liveBefore / 1024, liveAfter / 1024, 100.0 * (liveAfter - liveBefore) / liveBefore);
         }
         finally {
             holder.close();
@@ -258,8 +267,8 @@ public class LoadBenchmark {
                     return;
                 }
             }
-            catch (ConnectException ex) {
-                // not listening yet
+            catch (ConnectException | HttpTimeoutException ex) {
+                // not listening yet, or too busy starting to answer
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
@@ -279,6 +288,28 @@ public class LoadBenchmark {
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /** The heap in use after a full GC (jcmd GC.run, then GC.heap_info), in KiB. */
+    private static long liveHeapKiB(long pid) throws Exception {
+        jcmd(pid, "GC.run");
+        Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd(pid, "GC.heap_info"));
+        if (!used.find()) {
+            throw new IllegalStateException("no heap size in jcmd's GC.heap_info for " + pid);
+        }
+        return Long.parseLong(used.group(1));
+    }
+
+    private static String jcmd(long pid, String command) throws Exception {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid), command)
+            .redirectErrorStream(true)
+            .start();
+        String output = new String(jcmd.getInputStream().readAllBytes());
+        if (!jcmd.waitFor(60, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+            throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + output);
+        }
+        return output;
     }
 
     private static ServerSocket bind(int port) throws IOException {
