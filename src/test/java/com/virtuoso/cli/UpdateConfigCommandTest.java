@@ -218,19 +218,8 @@ class UpdateConfigCommandTest {
         Path config = directory.resolve("application.yaml");
         byte[] latin1 = "web_server:\n  port: 9000 # caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
         Files.write(config, latin1);
-        for (String command : List.of("update-config", "show-config", "check")) {
-            List<String> args = new ArrayList<>(List.of(command, "--config", config.toString()));
-            if (!command.equals("show-config")) {
-                args.add(1, "9123");
-            }
-            CliRun run = CliRun.in(Map.of(), args.toArray(String[]::new));
-            assertThat(run.exitCode()).as(command).isEqualTo(78);
-            assertThat(run.err().lines()).as(command)
-                .singleElement()
-                .asString()
-                .contains("is not UTF-8 text: byte 0xE9 on line 2", "Fix: save it as UTF-8")
-                .doesNotContain("Exception", "error:");
-        }
+        assertEveryCommandSaysInOneLineAndExits78(config, "is not UTF-8 text: byte 0xE9 on line 2",
+                "Fix: save it as UTF-8");
         assertThat(Files.readAllBytes(config)).isEqualTo(latin1);
         assertThat(directory).isDirectoryNotContaining("glob:**.bak");
     }
@@ -332,20 +321,8 @@ class UpdateConfigCommandTest {
         Path properties = directory.resolve("virtuoso.properties");
         String before = "# ops\na=\\uZZZZ\nserver.port=8000\n";
         Files.writeString(properties, before);
-        for (String command : List.of("update-config", "show-config", "check")) {
-            List<String> args = new ArrayList<>(List.of(command, "--config", properties.toString()));
-            if (!command.equals("show-config")) {
-                args.add(1, "9123");
-            }
-            CliRun run = CliRun.in(Map.of(), args.toArray(String[]::new));
-            assertThat(run.exitCode()).as(command).isEqualTo(78);
-            assertThat(run.err().lines()).as(command)
-                .singleElement()
-                .asString()
-                .contains(properties + " cannot be read as properties: line 2 holds a malformed \\uXXXX escape",
-                        "Fix:")
-                .doesNotContain("Exception", "error:");
-        }
+        assertEveryCommandSaysInOneLineAndExits78(properties,
+                properties + " cannot be read as properties: line 2 holds a malformed \\uXXXX escape", "Fix:");
         assertThat(properties).hasContent(before);
         assertThat(directory).isDirectoryNotContaining("glob:**.bak");
     }
@@ -394,6 +371,23 @@ class UpdateConfigCommandTest {
         Path config = directory.resolve("application.yaml");
         Files.copy(SHIPPED, config);
         return config;
+    }
+
+    /** update-config, show-config and check on {@code config}: each one line saying {@code expected}, exit 78. */
+    private static void assertEveryCommandSaysInOneLineAndExits78(Path config, String... expected) {
+        for (String command : List.of("update-config", "show-config", "check")) {
+            List<String> args = new ArrayList<>(List.of(command, "--config", config.toString()));
+            if (!command.equals("show-config")) {
+                args.add(1, "9123");
+            }
+            CliRun run = CliRun.in(Map.of(), args.toArray(String[]::new));
+            assertThat(run.exitCode()).as(command).isEqualTo(78);
+            assertThat(run.err().lines()).as(command)
+                .singleElement()
+                .asString()
+                .contains(expected)
+                .doesNotContain("Exception", "error:");
+        }
     }
 
 }
