@@ -43,7 +43,8 @@ import java.util.regex.Pattern;
  * server's RSS: after the start, after a warm-up under the same load with the ports still (the
  * "before" the run is judged against: a JVM's heap and code cache grow under its first load, which
  * is not what this benchmark looks for), every 5 s during the run, and after it; and the heap in
- * use after a full GC before and after the run, which a leak would grow whatever the JVM's sizing.
+ * use after a full GC after the start (before the warm-up) and after the run, which a leak would
+ * grow whatever the JVM's sizing.
  *
  * Run after ./mvnw -q package -DskipTests:
  *   java bench/LoadBenchmark.java [seconds, default 30] [connections, default 64] [jar, default target/virtuoso.jar]
@@ -82,6 +83,8 @@ public class LoadBenchmark {
         try {
             awaitHealthy(server, fallback, log);
             long rssStarted = rssKiB(server.pid());
+            // before the warm-up: the full GC shrinks the heap, which the warm-up then grows back to its size under load
+            long liveBefore = liveHeapKiB(server.pid());
             System.out.printf("server PID %d on fallback %d (primary %d held), %d connections, "
                     + "monitor 100 ms, reclaim on, fallback released 2 s after%n", server.pid(), fallback, primary,
                     connections);
@@ -90,7 +93,6 @@ public class LoadBenchmark {
             Clients warming = Clients.start(connections, target, warmUp);
             warming.results();
             long rssBefore = rssKiB(server.pid());
-            long liveBefore = liveHeapKiB(server.pid());
             System.out.printf("warm-up: %d s of the same load, ports still%n", warmUp.toSeconds());
 
             long start = System.nanoTime();
@@ -129,7 +131,7 @@ public class LoadBenchmark {
                     100.0 * (rssAfter - rssBefore) / rssBefore);
             System.out.println("RSS during the run: " + String.join(", ", rssSamples));
             // RSS also grows as the JVM sizes its heap to the load; what the server keeps is what a full GC leaves
-            System.out.printf("heap in use after a full GC: %d MiB before the run, %d MiB after (%+.1f%%)%n",
+            System.out.printf("heap in use after a full GC: %d MiB after the start, %d MiB after the run (%+.1f%%)%n",
                     liveBefore / 1024, liveAfter / 1024, 100.0 * (liveAfter - liveBefore) / liveBefore);
         }
         finally {
