@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -28,28 +30,34 @@ import java.util.concurrent.locks.LockSupport;
  * Requests per second on GET /actuator/health under N concurrent keep-alive connections: the
  * Virtuoso jar with its shipped defaults (access log on) against a plain Spring Boot 4.0.7
  * webmvc + actuator app (bench/baseline) with Tomcat's access log on and health details shown, as the
- * issue measured it, launched in turn, never at the same time, so both see
- * the same machine. Prints each run, then the ratio virtuoso/baseline of the medians (goal: at
+ * issue measured it. Prints each round, then the ratio virtuoso/baseline of the medians (goal: at
  * least 0.90).
  *
- * The load generator shares the machine with the server, and other work may run on it too, so
- * requests per second wander from run to run. Each run therefore also reports the server
- * process's CPU time per request (utime + stime from /proc/PID/stat, read just before and just
- * after the measured phase), which depends far less on what else the machine does, and the
- * program prints the ratio baseline/virtuoso of the median CPU per request: at least 0.90 is the
- * goal in the same sense as for requests per second.
+ * The load generator shares the machine with the servers, and other work may run on it too, so
+ * requests per second wander with what the rest of the machine does. Hence:
+ * <ul>
+ * <li>Both servers run at once in a round, but only one takes load at any time: the load moves
+ * from one to the other every 2 s, so that both see the same machine, also when other work comes
+ * and goes, and each round launches both anew.</li>
+ * <li>Each run also reports the server's CPU time per request (utime + stime of the process from
+ * /proc/PID/stat, read just before and after each of its slices of load; also without its JIT
+ * compiler threads), which depends far less on the rest of the machine than requests per second;
+ * the program prints the ratio baseline/virtuoso of the medians, goal at least 0.90 in the same
+ * sense.</li>
+ * <li>Before the measurement, both get load in turn until the JIT compiler has settled in each
+ * (its threads used less than 5% of the server's CPU in its last slice), and for at least a third
+ * of the measured time, 2 minutes at most each: on a busy machine a fixed warm-up ends with much
+ * of the code still interpreted or compiled by C1, which costs several times the CPU per
+ * request.</li>
+ * </ul>
  *
  * Run after ./mvnw -q package -DskipTests && ./mvnw -q -f bench/baseline/pom.xml package:
- *   java bench/ThroughputBenchmark.java [seconds, default 30] [connections, default 64] [rounds, default 3]
+ *   java bench/ThroughputBenchmark.java [seconds each, default 30] [connections, default 64] [rounds, default 3]
  *       [jar, default target/virtuoso.jar] [baseline jar, default bench/baseline/target/baseline.jar]
  *       [Virtuoso settings, e.g. --web_server.access_log=false, to see what one costs]
- * Each launch gets a warm-up first: at least a third of the measured time, and then on until the
- * JIT compiler has settled (its threads used less than 5% of the server's CPU over the last 2 s),
- * for 2 minutes at most; on a busy machine a fixed warm-up ends with much of the code still
- * interpreted, which costs several times the CPU per request. The access log goes to a
- * file in a temporary directory, as stdout redirected by a service manager would.
- * JVM options for both servers (to profile them, say) come in the system property bench.jvm,
- * split at spaces; %s in it becomes "virtuoso" or "baseline" and the round:
+ * The access logs go to files in a temporary directory, as stdout redirected by a service manager
+ * would. JVM options for both servers (to profile them, say) come in the system property
+ * bench.jvm, split at spaces; %s in it becomes "virtuoso" or "baseline" and the round:
  *   java -Dbench.jvm=-XX:StartFlightRecording=filename=/tmp/%s.jfr bench/ThroughputBenchmark.java 20 64 1
  *
  * Loopback only, on ports picked at run time below the ephemeral range; bounded in time.
@@ -58,9 +66,10 @@ public class ThroughputBenchmark {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private static final Duration MAX_WARM_UP = Duration.ofMinutes(2);
+    /** How long one server takes load before the other does. */
+    private static final Duration SLICE = Duration.ofSeconds(2);
 
-    private static final Duration SETTLE_PERIOD = Duration.ofSeconds(2);
+    private static final Duration MAX_WARM_UP = Duration.ofMinutes(2);
 
     private static final double MAX_COMPILATION_SHARE = 0.05;
 
@@ -84,15 +93,19 @@ public class ThroughputBenchmark {
         }
         Path work = Files.createTempDirectory("virtuoso-throughput");
         Duration warmUp = measured.dividedBy(3);
-        System.out.printf("GET /actuator/health, %d connections, %d s measured after at least %d s warm-up, %d rounds%n",
-                connections, measured.toSeconds(), warmUp.toSeconds(), rounds);
+        System.out.printf("GET /actuator/health, %d connections, %d s measured each in slices of %d s taken in turn, "
+                + "after at least %d s of warm-up each, %d rounds%n", connections, measured.toSeconds(),
+                SLICE.toSeconds(), warmUp.toSeconds(), rounds);
         List<Result> virtuoso = new ArrayList<>();
         List<Result> plain = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
-            Result ours = run(virtuosoCommand(jar, work, settings, "virtuoso-" + round), work, connections, warmUp,
-                    measured);
-            Result theirs = run(baselineCommand(baseline, work, "baseline-" + round), work, connections, warmUp,
-                    measured);
+            Path roundWork = Files.createDirectories(work.resolve("round-" + round));
+            List<Server> servers = List.of(
+                    new Server("virtuoso", virtuosoCommand(jar, roundWork, settings, "virtuoso-" + round)),
+                    new Server("baseline", baselineCommand(baseline, roundWork, "baseline-" + round)));
+            Map<String, Result> results = runInTurn(servers, roundWork, connections, warmUp, measured);
+            Result ours = results.get("virtuoso");
+            Result theirs = results.get("baseline");
             virtuoso.add(ours);
             plain.add(theirs);
             System.out.printf("round %d: virtuoso %s%n         baseline %s%n", round, ours, theirs);
@@ -129,44 +142,108 @@ public class ThroughputBenchmark {
         return command;
     }
 
-    private static Result run(List<String> template, Path work, int connections, Duration warmUp, Duration measured)
-            throws Exception {
-        int port = freePort();
-        List<String> command = template.stream().map((part) -> part.replace("%d", Integer.toString(port))).toList();
-        Path log = work.resolve("server.log");
-        Process server = new ProcessBuilder(command).directory(work.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+    /** A server to launch: its name and its command, where %d stands for the port. */
+    record Server(String name, List<String> command) {
+    }
+
+    /**
+     * Launches every server (one after the other), warms them up, then gives each {@code measured}
+     * of load in slices taken in turn; stops them all.
+     */
+    static Map<String, Result> runInTurn(List<Server> servers, Path work, int connections, Duration warmUp,
+            Duration measured) throws Exception {
+        List<Running> running = new ArrayList<>();
         try {
-            URI uri = URI.create("http://127.0.0.1:" + port + "/actuator/health");
-            awaitHealthy(server, uri, log);
-            warmUp(server.pid(), uri, connections, warmUp);
-            CpuSample before = CpuSample.of(server.pid());
-            Result result = load(uri, connections, measured);
-            return result.withCpu(before.until(CpuSample.of(server.pid())));
+            for (Server server : servers) {
+                running.add(Running.start(server, work));
+            }
+            warmUp(running, connections, warmUp);
+            Map<String, List<Result>> slices = new LinkedHashMap<>();
+            long count = Math.max(1, measured.toMillis() / SLICE.toMillis());
+            List<Running> backwards = new ArrayList<>(running);
+            Collections.reverse(backwards);
+            for (long slice = 0; slice < count; slice++) {
+                // who goes first changes at each slice, so that none always follows another
+                for (Running server : (slice % 2 == 0) ? running : backwards) {
+                    slices.computeIfAbsent(server.name(), (name) -> new ArrayList<>())
+                        .add(server.load(connections, SLICE));
+                }
+            }
+            Map<String, Result> results = new LinkedHashMap<>();
+            slices.forEach((name, parts) -> results.put(name, Result.sum(parts)));
+            return results;
         }
         finally {
-            server.destroy();
-            if (!server.waitFor(60, TimeUnit.SECONDS)) {
-                server.destroyForcibly().waitFor();
+            for (Running server : running) {
+                server.stop();
             }
         }
     }
 
-    /** Load for at least {@code minimum}, then until JIT compilation settles; 2 minutes at most. */
-    private static void warmUp(long pid, URI uri, int connections, Duration minimum) throws Exception {
-        long start = System.nanoTime();
-        load(uri, connections, minimum);
-        double compiling = 1;
-        while (compiling > MAX_COMPILATION_SHARE && System.nanoTime() - start < MAX_WARM_UP.toNanos()) {
-            CpuSample before = CpuSample.of(pid);
-            load(uri, connections, SETTLE_PERIOD);
-            CpuTime cpu = before.until(CpuSample.of(pid));
-            compiling = cpu.compilation() / (double) Math.max(1, cpu.total());
+    /**
+     * Load in turn, a slice each, for at least {@code minimum} each, then until JIT compilation has
+     * settled in every server; {@link #MAX_WARM_UP} each at most.
+     */
+    private static void warmUp(List<Running> servers, int connections, Duration minimum) throws Exception {
+        Map<Running, Double> compiling = new LinkedHashMap<>();
+        long slices = 0;
+        long minimumSlices = Math.max(1, minimum.toMillis() / SLICE.toMillis());
+        long maximumSlices = MAX_WARM_UP.toMillis() / SLICE.toMillis();
+        while (slices < maximumSlices && (slices < minimumSlices
+                || compiling.values().stream().anyMatch((share) -> share > MAX_COMPILATION_SHARE))) {
+            for (Running server : servers) {
+                CpuTime cpu = server.load(connections, SLICE).cpu();
+                compiling.put(server, cpu.compilation() / (double) Math.max(1, cpu.total()));
+            }
+            slices++;
         }
-        System.out.printf("  warm-up %.0f s, JIT compilation at the end %.0f%% of the server's CPU%n",
-                (System.nanoTime() - start) / 1e9, compiling * 100);
+        System.out.printf("  warm-up %d s each; JIT compilation in the last slice: %s%n", slices * SLICE.toSeconds(),
+                compiling.entrySet()
+                    .stream()
+                    .map((entry) -> String.format("%s %.0f%%", entry.getKey().name(), entry.getValue() * 100))
+                    .toList());
+    }
+
+    /** A launched server, listening. */
+    record Running(String name, Process process, URI uri) {
+
+        static Running start(Server server, Path work) throws Exception {
+            int port = freePort();
+            List<String> command = server.command()
+                .stream()
+                .map((part) -> part.replace("%d", Integer.toString(port)))
+                .toList();
+            Path log = work.resolve(server.name() + ".log");
+            Process process = new ProcessBuilder(command).directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+            Running running = new Running(server.name(), process,
+                    URI.create("http://127.0.0.1:" + port + "/actuator/health"));
+            try {
+                awaitHealthy(process, running.uri(), log);
+            }
+            catch (Exception ex) {
+                running.stop();
+                throw ex;
+            }
+            return running;
+        }
+
+        /** One slice of load, with the CPU time the server used meanwhile. */
+        Result load(int connections, Duration duration) throws Exception {
+            CpuSample before = CpuSample.of(this.process.pid());
+            Result result = ThroughputBenchmark.load(this.uri, connections, duration);
+            return result.withCpu(before.until(CpuSample.of(this.process.pid())));
+        }
+
+        void stop() throws InterruptedException {
+            this.process.destroy();
+            if (!this.process.waitFor(60, TimeUnit.SECONDS)) {
+                this.process.destroyForcibly().waitFor();
+            }
+        }
+
     }
 
     /** {@code connections} threads, each sending one request after another, for {@code duration}. */
@@ -273,11 +350,12 @@ public class ThroughputBenchmark {
     }
 
     /**
-     * One measured phase.
+     * One measured phase, or several summed.
      *
+     * @param latencies the latency of each request, in nanoseconds, sorted
      * @param cpu the server's user and system time in the phase
      */
-    record Result(long requests, long errors, double seconds, double p50Millis, double p99Millis, CpuTime cpu) {
+    record Result(long requests, long errors, double seconds, long[] latencies, CpuTime cpu) {
 
         static Result of(List<long[]> perThread, long nanos) {
             long errors = perThread.stream().mapToLong((latencies) -> latencies[latencies.length - 1]).sum();
@@ -285,12 +363,19 @@ public class ThroughputBenchmark {
                 .flatMapToLong((latencies) -> Arrays.stream(latencies, 0, latencies.length - 1))
                 .sorted()
                 .toArray();
-            return new Result(all.length, errors, nanos / 1e9, percentile(all, 0.50), percentile(all, 0.99),
-                    CpuTime.UNKNOWN);
+            return new Result(all.length, errors, nanos / 1e9, all, CpuTime.UNKNOWN);
+        }
+
+        static Result sum(List<Result> parts) {
+            return new Result(parts.stream().mapToLong(Result::requests).sum(),
+                    parts.stream().mapToLong(Result::errors).sum(), parts.stream().mapToDouble(Result::seconds).sum(),
+                    parts.stream().flatMapToLong((part) -> Arrays.stream(part.latencies())).sorted().toArray(),
+                    new CpuTime(parts.stream().mapToLong((part) -> part.cpu().total()).sum(),
+                            parts.stream().mapToLong((part) -> part.cpu().compilation()).sum()));
         }
 
         Result withCpu(CpuTime cpu) {
-            return new Result(this.requests, this.errors, this.seconds, this.p50Millis, this.p99Millis, cpu);
+            return new Result(this.requests, this.errors, this.seconds, this.latencies, cpu);
         }
 
         /** Server CPU time per successful request, in microseconds. */
@@ -312,8 +397,9 @@ public class ThroughputBenchmark {
             return this.cpu.total() / (double) CLOCK_TICKS / this.seconds;
         }
 
-        private static double percentile(long[] sorted, double fraction) {
-            return (sorted.length == 0) ? 0 : sorted[(int) Math.min(sorted.length - 1, sorted.length * fraction)] / 1e6;
+        double percentileMillis(double fraction) {
+            return (this.latencies.length == 0) ? 0
+                    : this.latencies[(int) Math.min(this.latencies.length - 1, this.latencies.length * fraction)] / 1e6;
         }
 
         double perSecond() {
@@ -324,8 +410,8 @@ public class ThroughputBenchmark {
         public String toString() {
             return String.format("%8d requests, %d errors, %7.0f req/s, p50 %.1f ms, p99 %.1f ms, "
                     + "server CPU %5.0f us/request (%.2f cores), %5.0f without JIT compilation", this.requests,
-                    this.errors, perSecond(), this.p50Millis, this.p99Millis, cpuMicrosPerRequest(), cores(),
-                    cpuMicrosPerRequestBeyondCompilation());
+                    this.errors, perSecond(), percentileMillis(0.50), percentileMillis(0.99), cpuMicrosPerRequest(),
+                    cores(), cpuMicrosPerRequestBeyondCompilation());
         }
 
     }
