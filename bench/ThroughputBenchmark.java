@@ -295,7 +295,7 @@ public class ThroughputBenchmark {
      * whole process (/proc/PID/stat), and of each of its JIT compiler threads by thread id
      * (/proc/PID/task/TID/stat, named "C1 CompilerThre..." and "C2 CompilerThre...").
      */
-    record CpuSample(long total, Map<String, Long> compilerThreads) {
+    record CpuSample(long total, long system, Map<String, Long> compilerThreads) {
 
         static CpuSample of(long pid) throws IOException {
             Map<String, Long> compilerThreads = new HashMap<>();
@@ -314,8 +314,8 @@ public class ThroughputBenchmark {
                     }
                 }
             }
-            return new CpuSample(ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))),
-                    compilerThreads);
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return new CpuSample(ticks(stat), systemTicks(stat), compilerThreads);
         }
 
         /** The ticks used between this sample and {@code later}: in all, and by JIT compilation. */
@@ -325,7 +325,7 @@ public class ThroughputBenchmark {
                 .stream()
                 .mapToLong((thread) -> thread.getValue() - this.compilerThreads.getOrDefault(thread.getKey(), 0L))
                 .sum();
-            return new CpuTime(later.total - this.total, compilation);
+            return new CpuTime(later.total - this.total, later.system - this.system, compilation);
         }
 
         /** utime and stime, fields 14 and 15 of a stat line. */
@@ -335,17 +335,23 @@ public class ThroughputBenchmark {
             return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
         }
 
+        /** stime alone: the kernel's share (system calls: socket and log writes, locks). */
+        private static long systemTicks(String stat) {
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]);
+        }
+
     }
 
     /**
      * CPU time in clock ticks.
      *
      * @param total all the process used
+     * @param system what the kernel used on its behalf (system calls), part of {@code total}
      * @param compilation what its JIT compiler threads used: still warming up, not serving requests
      */
-    record CpuTime(long total, long compilation) {
+    record CpuTime(long total, long system, long compilation) {
 
-        static final CpuTime UNKNOWN = new CpuTime(-1, -1);
+        static final CpuTime UNKNOWN = new CpuTime(-1, -1, -1);
 
     }
 
@@ -371,6 +377,7 @@ public class ThroughputBenchmark {
                     parts.stream().mapToLong(Result::errors).sum(), parts.stream().mapToDouble(Result::seconds).sum(),
                     parts.stream().flatMapToLong((part) -> Arrays.stream(part.latencies())).sorted().toArray(),
                     new CpuTime(parts.stream().mapToLong((part) -> part.cpu().total()).sum(),
+                            parts.stream().mapToLong((part) -> part.cpu().system()).sum(),
                             parts.stream().mapToLong((part) -> part.cpu().compilation()).sum()));
         }
 
@@ -381,6 +388,11 @@ public class ThroughputBenchmark {
         /** Server CPU time per successful request, in microseconds. */
         double cpuMicrosPerRequest() {
             return microsPerRequest(this.cpu.total());
+        }
+
+        /** The kernel's part of it. */
+        double systemMicrosPerRequest() {
+            return microsPerRequest(this.cpu.system());
         }
 
         /** The same without JIT compilation. */
@@ -409,9 +421,9 @@ public class ThroughputBenchmark {
         @Override
         public String toString() {
             return String.format("%8d requests, %d errors, %7.0f req/s, p50 %.1f ms, p99 %.1f ms, "
-                    + "server CPU %5.0f us/request (%.2f cores), %5.0f without JIT compilation", this.requests,
-                    this.errors, perSecond(), percentileMillis(0.50), percentileMillis(0.99), cpuMicrosPerRequest(),
-                    cores(), cpuMicrosPerRequestBeyondCompilation());
+                    + "server CPU %5.0f us/request (%.2f cores; kernel %.0f us), %5.0f without JIT compilation",
+                    this.requests, this.errors, perSecond(), percentileMillis(0.50), percentileMillis(0.99),
+                    cpuMicrosPerRequest(), cores(), systemMicrosPerRequest(), cpuMicrosPerRequestBeyondCompilation());
         }
 
     }

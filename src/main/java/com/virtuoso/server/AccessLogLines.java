@@ -3,8 +3,6 @@ package com.virtuoso.server;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +11,7 @@ import org.springframework.util.ClassUtils;
 /**
  * Writes the lines of {@value LoggingAccessLogValve#LOGGER_NAME} to standard output as they are,
  * without the server log's timestamp, level and thread before them, so that an access line
- * reads as it always has. Only where Logback is the logging system and nobody configured that
+ * reads as it always has; buffered for a tenth of a second (see {@link BufferedStandardOutputAppender}). Only where Logback is the logging system and nobody configured that
  * logger: an operator's own Logback file that gives it appenders wins.
  */
 final class AccessLogLines {
@@ -27,7 +25,7 @@ final class AccessLogLines {
     }
 
     /**
-     * Attaches the plain console appender; a no-op when it is already there (the server started
+     * Attaches the plain, buffered console appender; a no-op when it is already there (the server started
      * before in this JVM, where the logging system is initialised once).
      */
     static void attach() {
@@ -50,7 +48,7 @@ final class AccessLogLines {
             encoder.setContext(context);
             encoder.setPattern("%m%n");
             encoder.start();
-            ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+            BufferedStandardOutputAppender appender = new BufferedStandardOutputAppender();
             appender.setContext(context);
             appender.setName(APPENDER_NAME);
             appender.setEncoder(encoder);

@@ -54,6 +54,9 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
 
     private final Duration interval;
 
+    /** How old the last check may be before it is not believed: three intervals and a grace. */
+    private final Duration staleAfter;
+
     private final boolean reclaim;
 
     private final Duration releaseFallbackAfter;
@@ -159,6 +162,8 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
         this.ports = ports;
         this.probes = probes;
         this.interval = interval;
+        // once: Duration.multipliedBy goes through BigDecimal, and health asks on every request
+        this.staleAfter = interval.multipliedBy(3).plus(STALE_GRACE);
         this.reclaim = reclaim;
         this.releaseFallbackAfter = releaseFallbackAfter;
         this.clock = clock;
@@ -175,7 +180,7 @@ class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, Dis
      */
     boolean stale() {
         Instant since = (state.checkedAt() != null) ? state.checkedAt() : watchingSince;
-        return since != null && clock.instant().isAfter(since.plus(interval.multipliedBy(3)).plus(STALE_GRACE));
+        return since != null && clock.instant().isAfter(since.plus(staleAfter));
     }
 
     /** The ports the server listens on: as chosen at start until the first check, then as the monitor sees them. */

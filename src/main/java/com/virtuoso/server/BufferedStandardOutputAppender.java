@@ -1,0 +1,95 @@
+package com.virtuoso.server;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
+
+/**
+ * Standard output as Logback's {@code ConsoleAppender} writes it, but buffered, as Tomcat buffers
+ * its own access log: a busy server writes its lines many to a system call instead of one each,
+ * and no line waits longer than {@link #FLUSH_INTERVAL}. The buffer holds whole lines only and each
+ * write to standard output goes through {@link System#out}, so a line is never cut by the server
+ * log or anything else written there.
+ * <p>
+ * A line may therefore reach the output up to {@link #FLUSH_INTERVAL} after a server log line
+ * written later; a process killed with SIGKILL loses the lines of its last interval. A normal
+ * stop flushes them (Spring Boot stops the logging system at shutdown).
+ */
+final class BufferedStandardOutputAppender extends OutputStreamAppender<ILoggingEvent> {
+
+    static final Duration FLUSH_INTERVAL = Duration.ofMillis(100);
+
+    /** About a hundred access lines. */
+    private static final int BUFFER_SIZE = 16 * 1024;
+
+    private ScheduledExecutorService flusher;
+
+    @Override
+    public void start() {
+        setImmediateFlush(false);
+        setOutputStream(new BufferedOutputStream(new StandardOutput(), BUFFER_SIZE));
+        super.start();
+        this.flusher = Executors.newSingleThreadScheduledExecutor((task) -> {
+            Thread thread = new Thread(task, "virtuoso-access-log-flush");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.flusher.scheduleWithFixedDelay(this::flush, FLUSH_INTERVAL.toMillis(), FLUSH_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        if (this.flusher != null) {
+            this.flusher.shutdownNow();
+        }
+        // closes the buffer, which writes what it holds; standard output itself stays open
+        super.stop();
+    }
+
+    private void flush() {
+        this.streamWriteLock.lock();
+        try {
+            if (isStarted()) {
+                getOutputStream().flush();
+            }
+        }
+        catch (IOException ex) {
+            addError("Could not write access log lines to standard output", ex);
+        }
+        finally {
+            this.streamWriteLock.unlock();
+        }
+    }
+
+    /**
+     * Whatever {@link System#out} is at the time of each write (tests and tools replace it), never
+     * closed.
+     */
+    private static final class StandardOutput extends OutputStream {
+
+        @Override
+        public void write(int b) {
+            System.out.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            System.out.write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush() {
+            System.out.flush();
+        }
+
+    }
+
+}
