@@ -19,6 +19,7 @@ import com.virtuoso.config.PortSettingsFile;
 import com.virtuoso.config.PortSource;
 import com.virtuoso.instances.InstanceRecord;
 import com.virtuoso.instances.InstanceRegistry;
+import com.virtuoso.ports.ActivatedPort;
 import com.virtuoso.ports.BindOutcome;
 import com.virtuoso.ports.ListenerShutdown;
 import com.virtuoso.ports.PortHolder;
@@ -36,6 +37,8 @@ import com.virtuoso.server.RunningJar;
                 + "stopped: the first free fallback port becomes the port instead, where the port is set (the key "
                 + "and file that supply it); when it is set on the command line or in an environment variable, that is named "
                 + "and nothing is changed. "
+                + "A port held through socket activation (PID 1, or a Virtuoso serving a socket the service manager "
+                + "handed over) is refused, with the systemctl command that frees it. "
                 + "Asks on a terminal; --yes confirms, --dry-run only shows the plan.",
                 "Exit 0 when the next start will find its port free, 1 when not (or not confirmed), 77 when "
                         + "stopping was refused for safety, 78 when the state directory is not used." })
@@ -54,7 +57,8 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
      * @param port the configured port
      * @param holders who listens on it
      * @param plan {@code nothing} (the port is free), {@code stop-virtuoso}, {@code refused} (it is ours,
-     * but a safety rule forbids stopping it), {@code move-port} or {@code none} (no safe fix)
+     * but a safety rule forbids stopping it, or it is held through socket activation), {@code move-port} or
+     * {@code none} (no safe fix)
      * @param newPort the port the config is moved to, for {@code move-port}
      * @param done whether the plan was carried out and the next start will find its port free
      * @param message what was done, or what to run
@@ -92,6 +96,13 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
         Map<Long, InstanceRecord> servers = registry.live()
             .stream()
             .collect(Collectors.toMap(InstanceRecord::pid, Function.identity()));
+        Optional<ActivatedPort> activated = PortTools.activated(port, holders, servers);
+        if (activated.isPresent()) {
+            // the port comes from the socket unit: neither stopping the server nor moving the configured port frees it
+            return report(new Report(port, holders, "refused", null, false, "Port " + port + " is held through "
+                    + "socket activation: " + activated.get().reason() + ". Nothing was sent or changed; "
+                    + activated.get().instead()), KillCommand.REFUSED);
+        }
         Deployment deployment = Deployment.of(loaded);
         boolean allOurServers = !holders.isEmpty() && holders.stream().allMatch((holder) -> {
             InstanceRecord server = servers.get(holder.pid());

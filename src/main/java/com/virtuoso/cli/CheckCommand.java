@@ -3,20 +3,18 @@ package com.virtuoso.cli;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import com.virtuoso.instances.InstanceRecord;
+import com.virtuoso.ports.ActivatedPort;
 import com.virtuoso.ports.BindOutcome;
 import com.virtuoso.ports.PortProbe;
-import com.virtuoso.state.StateDirectory;
-import com.virtuoso.state.StateDirectoryRefusedException;
 
 /**
  * {@code ports check PORT}: is the port free on the configured host, and if not, who listens on it.
@@ -55,8 +53,27 @@ class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
      * failed and why could not be told)
      * @param holders the processes listening on the port
      * @param detail why no holder is named (for UNKNOWN, what the bind said), or {@code null}
+     * @param socketActivation how the port is held through socket activation, or {@code null} when it is not
      */
-    record Report(int port, String host, boolean free, String outcome, List<Holder> holders, String detail) {
+    record Report(int port, String host, boolean free, String outcome, List<Holder> holders, String detail,
+            SocketActivation socketActivation) {
+    }
+
+    /**
+     * The port is held through socket activation.
+     *
+     * @param pid the holder that shows it: 1 (the service manager) or a Virtuoso serving an inherited socket
+     * @param reason why a signal would not free the port
+     * @param stopCommand what frees it
+     * @param unitsNamed whether the units were read from the server's cgroup, rather than the shipped names
+     */
+    record SocketActivation(long pid, String reason, String stopCommand, boolean unitsNamed) {
+
+        static SocketActivation of(ActivatedPort activated) {
+            return new SocketActivation(activated.holder().pid(), activated.reason(),
+                    activated.units().stopCommand(), activated.units().named());
+        }
+
     }
 
     /**
@@ -76,15 +93,19 @@ class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
         InetAddress address = (host != null) ? HostArgument.resolve(spec, host) : config.host();
         PortProbe.Result result = tools.probe().check(address, port);
         // the registry is read only when someone holds the port: a free port is answered sooner
-        Set<Long> virtuoso = result.holders().holders().isEmpty() ? Set.of() : registeredServers(tools);
+        Map<Long, InstanceRecord> virtuoso = result.holders().holders().isEmpty() ? Map.of()
+                : tools.liveServers(err());
         List<Holder> holders = result.holders()
             .holders()
             .stream()
             .map((holder) -> new Holder(holder.pid(), holder.user(), holder.startTime(), holder.command(),
-                    virtuoso.contains(holder.pid())))
+                    virtuoso.containsKey(holder.pid())))
             .toList();
+        SocketActivation activation = PortTools.activated(port, result.holders().holders(), virtuoso)
+            .map(SocketActivation::of)
+            .orElse(null);
         Report report = new Report(port, address.getHostAddress(), result.free(), result.outcome().name(), holders,
-                result.holders().unknownReason());
+                result.holders().unknownReason(), activation);
         if (json) {
             printJson(report);
         }
@@ -92,29 +113,6 @@ class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
             printText(report);
         }
         return report.free() ? 0 : 1;
-    }
-
-    /** The PIDs of the live registered servers; none, with a warning, when the state directory is not used. */
-    private Set<Long> registeredServers(PortTools tools) {
-        StateDirectory stateDirectory = tools.openStateDirectory();
-        if (!stateDirectory.isUsable()) {
-            err().println("warning: " + stateDirectory.refusal().orElseThrow()
-                    + ". Holders are not checked against the instance registry.");
-            err().flush();
-            return Set.of();
-        }
-        try {
-            return PortTools.registry(stateDirectory, err())
-                .live()
-                .stream()
-                .map(InstanceRecord::pid)
-                .collect(Collectors.toSet());
-        }
-        catch (StateDirectoryRefusedException ex) {
-            err().println("warning: " + ex.getMessage() + ". Holders are not checked against the instance registry.");
-            err().flush();
-            return Set.of();
-        }
     }
 
     private void printText(Report report) {
@@ -127,6 +125,10 @@ class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
         for (Holder holder : report.holders()) {
             printHolder(holder.pid(), holder.user(), holder.startTime(), holder.command(),
                     holder.virtuoso() ? "  [Virtuoso]" : "");
+        }
+        if (report.socketActivation() != null) {
+            out().println("Held through socket activation: " + report.socketActivation().reason() + ".");
+            out().println("To free it: " + report.socketActivation().stopCommand());
         }
     }
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
+import com.virtuoso.ports.ActivatedPort;
 import com.virtuoso.ports.BindOutcome;
 import com.virtuoso.ports.ListenerShutdown;
 import com.virtuoso.ports.PortHolder;
@@ -28,7 +29,9 @@ import com.virtuoso.ports.PortProbe;
         description = { "Stop the processes listening on PORT (never processes merely connected to it). Shows "
                 + "PID, user, start time and command, and asks for confirmation on a terminal. Sends SIGTERM and "
                 + "waits for the port to be free; SIGKILL only with --force. Refuses PID 1, itself and its "
-                + "ancestors, and other users' processes unless --force.",
+                + "ancestors, and other users' processes unless --force. Refuses a port held through socket "
+                + "activation (PID 1, or a Virtuoso serving a socket the service manager handed over) and prints "
+                + "the systemctl command that frees it.",
                 "Exit 0 when the port is free at the end (a bind on web_server.host succeeds and no listener is "
                         + "visible), 1 when it is still held, when its listener cannot be seen, when a signal could "
                         + "not be sent (or you declined), 77 when refused for safety." })
@@ -100,6 +103,12 @@ class KillCommand extends ConfiguredCommand implements Callable<Integer> {
                     List.of(reason)), 1))
                 .orElseGet(() -> report(new Report(port, holders, "none", true, List.of(),
                         List.of(found.unknownReason())), 0));
+        }
+        Optional<ActivatedPort> activated = PortTools.activated(port, holders, tools.liveServers(err()));
+        if (activated.isPresent()) {
+            // even --force: a stopped server is started again by the service manager, which keeps the port
+            return report(new Report(port, holders, "refused", false, holders,
+                    List.of(activated.get().reason() + "; " + activated.get().instead())), REFUSED);
         }
         ListenerShutdown shutdown = tools.shutdown();
         List<String> refusals = shutdown.refusals(holders, force);

@@ -2,13 +2,22 @@ package com.virtuoso.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
+import com.virtuoso.instances.InstanceRecord;
 import com.virtuoso.instances.InstanceRegistry;
+import com.virtuoso.ports.ActivatedPort;
 import com.virtuoso.ports.BindFailureClassifier;
 import com.virtuoso.ports.ListenerShutdown;
+import com.virtuoso.ports.PortHolder;
 import com.virtuoso.ports.PortHolderLookup;
 import com.virtuoso.ports.PortPrivileges;
 import com.virtuoso.ports.PortProbe;
+import com.virtuoso.ports.ServiceUnits;
 import com.virtuoso.state.StateDirectory;
 import com.virtuoso.state.StateDirectoryRefusedException;
 
@@ -47,6 +56,33 @@ record PortTools(PortPrivileges privileges, PortHolderLookup holders, PortProbe 
             err.println("warning: " + warning);
             err.flush();
         });
+    }
+
+    /**
+     * The live registered servers by PID, for a command that can do without them: none, with a
+     * warning on {@code err}, when the state directory is not used.
+     */
+    Map<Long, InstanceRecord> liveServers(PrintWriter err) {
+        StateDirectory opened = openStateDirectory();
+        try {
+            return registry(opened.requireUsable(), err).live()
+                .stream()
+                .collect(Collectors.toMap(InstanceRecord::pid, Function.identity()));
+        }
+        catch (StateDirectoryRefusedException ex) {
+            err.println("warning: " + ex.getMessage() + ". Holders are not checked against the instance registry.");
+            err.flush();
+            return Map.of();
+        }
+    }
+
+    /**
+     * The holder of {@code port} that shows it is held through socket activation: PID 1, or a
+     * server of {@code servers} that registered an inherited socket.
+     */
+    static Optional<ActivatedPort> activated(int port, List<PortHolder> holders, Map<Long, InstanceRecord> servers) {
+        return ActivatedPort.among(port, holders,
+                (pid) -> servers.containsKey(pid) && servers.get(pid).inheritedSocket(), ServiceUnits::of);
     }
 
     static PortTools of(LoadedConfig config) {

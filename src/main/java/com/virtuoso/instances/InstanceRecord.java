@@ -17,9 +17,23 @@ import java.time.Instant;
  * @param version the Virtuoso version
  * @param workingDirectory the directory it was started in
  * @param configFile the config file it read, or {@code null} when it ran on defaults
+ * @param inheritedSocket whether it serves a socket the service manager handed over (socket
+ * activation) rather than one it bound: stopping it does not free the port, the service manager
+ * holds it; never {@code null}: a record written by an older version, which lacks it, reads as {@code false}
  */
 public record InstanceRecord(long pid, Instant startTime, Long startTicks, String host, int port, int primaryPort,
-        String version, String workingDirectory, String configFile) {
+        String version, String workingDirectory, String configFile, Boolean inheritedSocket) {
+
+    public InstanceRecord {
+        // a boxed flag: the JSON reader rejects a record with a primitive missing, and older records lack it
+        inheritedSocket = Boolean.TRUE.equals(inheritedSocket);
+    }
+
+    /** A server that bound its port itself. */
+    public InstanceRecord(long pid, Instant startTime, Long startTicks, String host, int port, int primaryPort,
+            String version, String workingDirectory, String configFile) {
+        this(pid, startTime, startTicks, host, port, primaryPort, version, workingDirectory, configFile, false);
+    }
 
     /** A record without start ticks, as an older version wrote it: its identity rests on {@code startTime}. */
     public InstanceRecord(long pid, Instant startTime, String host, int port, int primaryPort, String version,

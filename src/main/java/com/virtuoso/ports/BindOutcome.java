@@ -21,7 +21,19 @@ public enum BindOutcome {
      * The bind failed, and telling why failed too: the attempt carries the OS's own message and
      * claims neither a holder nor any of the reasons above.
      */
-    UNKNOWN;
+    UNKNOWN,
+
+    /**
+     * The server serves a listening socket the service manager handed over (socket activation):
+     * it bound nothing and tried no other port, and the service manager keeps the port held
+     * while the server restarts.
+     */
+    INHERITED;
+
+    /** Whether the server listens on the port: it bound it, or it serves the inherited socket. */
+    public boolean listening() {
+        return this == BOUND || this == INHERITED;
+    }
 
     /** In words, after "Port 8000 is": {@code free}, {@code in use}, ... */
     public String describe() {
@@ -31,6 +43,7 @@ public enum BindOutcome {
             case PERMISSION_DENIED -> "not allowed to this user (a privileged port)";
             case ADDRESS_UNAVAILABLE -> "not available (the host is not an address of this machine)";
             case UNKNOWN -> "not bindable (why could not be verified)";
+            case INHERITED -> "served from a socket the service manager holds";
         };
     }
 

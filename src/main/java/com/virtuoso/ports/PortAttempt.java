@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * @param holder who holds the port when {@code outcome} is {@link BindOutcome#IN_USE} and the
  * holder could be identified, otherwise {@code null}
  * @param detail why the port could not be used, in words (including why the holder is unknown, and
- * for {@link BindOutcome#UNKNOWN} the bind's own message); {@code null} when the port was bound
+ * for {@link BindOutcome#UNKNOWN} the bind's own message); for {@link BindOutcome#INHERITED} the socket
+ * served; {@code null} when the port was bound
  */
 public record PortAttempt(int port, BindOutcome outcome, Instant at, PortHolder holder, String detail) {
 
@@ -36,6 +37,12 @@ public record PortAttempt(int port, BindOutcome outcome, Instant at, PortHolder 
 
     public static PortAttempt bound(int port, Instant at) {
         return new PortAttempt(port, BindOutcome.BOUND, at, null, null);
+    }
+
+    /** Serving {@code socket}, handed over by the service manager, at {@code at}. */
+    public static PortAttempt inherited(InheritedSocket socket, Instant at) {
+        return new PortAttempt(socket.port(), BindOutcome.INHERITED, at, null,
+                "inherited from the service manager: " + socket.describe());
     }
 
     private static String maskDetail(String detail) {

@@ -128,7 +128,7 @@ public final class PortSelector {
                             + " need root or CAP_NET_BIND_SERVICE");
             case ADDRESS_UNAVAILABLE -> new PortAttempt(port, outcome, at, null,
                     "unavailable: " + host.getHostAddress() + " is not an address of this machine");
-            case BOUND, UNKNOWN -> throw new IllegalStateException("the classifier does not answer " + outcome);
+            case BOUND, UNKNOWN, INHERITED -> throw new IllegalStateException("the classifier does not answer " + outcome);
         };
     }
 

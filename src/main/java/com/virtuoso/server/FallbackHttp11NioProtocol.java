@@ -1,5 +1,8 @@
 package com.virtuoso.server;
 
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import org.apache.coyote.http11.Http11NioProtocol;
 
 /**
@@ -7,12 +10,36 @@ import org.apache.coyote.http11.Http11NioProtocol;
  * kernel lets it bind. The retry sits at the real bind: a port taken by another process between
  * any check and this bind is one more failed attempt, never a crashed start. As an extra
  * listener, it binds its one port if it can and otherwise stays idle.
+ * <p>
+ * When the service manager handed over a socket, the main listener serves it instead of binding
+ * (see {@link InheritedChannelEndpoint}), and stops so that the next server gets every client
+ * this one did not serve: it stops accepting and serves what it accepted, where a paused Tomcat
+ * connector would answer 503 to requests it had accepted but not yet read.
  */
 public class FallbackHttp11NioProtocol extends Http11NioProtocol {
+
+    /**
+     * How long a stop on an inherited socket waits for the connections it accepted to close. A
+     * client that keeps an idle connection open holds it for this long, so it is kept short.
+     */
+    static final Duration ACCEPTED_CONNECTIONS_WAIT = Duration.ofSeconds(1);
 
     private StartupPorts ports;
 
     private boolean additional;
+
+    private final AtomicBoolean stoppedAccepting = new AtomicBoolean();
+
+    private final InheritedChannelEndpoint endpoint;
+
+    public FallbackHttp11NioProtocol() {
+        this(new InheritedChannelEndpoint());
+    }
+
+    private FallbackHttp11NioProtocol(InheritedChannelEndpoint endpoint) {
+        super(endpoint);
+        this.endpoint = endpoint;
+    }
 
     /** Binds through {@code ports} instead of the one configured port. */
     void bindThrough(StartupPorts ports) {
@@ -39,6 +66,8 @@ public class FallbackHttp11NioProtocol extends Http11NioProtocol {
             });
             return;
         }
+        // the endpoint then takes System.inheritedChannel() instead of binding
+        endpoint.setUseInheritedChannel(ports.inherited().isPresent());
         // a failed endpoint bind closes its socket and leaves the endpoint unbound: start() may run again
         ports.bind((port) -> {
             setPort(port);
@@ -48,6 +77,23 @@ public class FallbackHttp11NioProtocol extends Http11NioProtocol {
             super.start();
             return getLocalPort();
         });
+    }
+
+    @Override
+    public void pause() throws Exception {
+        if (!endpoint.getUseInheritedChannel()) {
+            super.pause();
+            return;
+        }
+        closeServerSocketGraceful();
+    }
+
+    @Override
+    public void closeServerSocketGraceful() {
+        super.closeServerSocketGraceful();
+        if (endpoint.getUseInheritedChannel() && stoppedAccepting.compareAndSet(false, true)) {
+            awaitConnectionsClose(ACCEPTED_CONNECTIONS_WAIT.toMillis());
+        }
     }
 
 }

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -28,12 +29,14 @@ import com.virtuoso.config.WebServerProperties;
 import com.virtuoso.history.ConflictHistory;
 import com.virtuoso.instances.InstanceRegistry;
 import com.virtuoso.ports.BindFailureClassifier;
+import com.virtuoso.ports.InheritedSocket;
 import com.virtuoso.ports.PortCandidates;
 import com.virtuoso.ports.PortHolderLookup;
 import com.virtuoso.ports.PortPrivileges;
 import com.virtuoso.ports.PortProbe;
 import com.virtuoso.ports.PortSelector;
 import com.virtuoso.ports.PortTraps;
+import com.virtuoso.ports.SocketActivation;
 import com.virtuoso.state.StateDirectory;
 
 /**
@@ -79,12 +82,27 @@ public class PortFallbackConfiguration {
             PortSelector selector, WebhookAlerts alerts, StateDirectory stateDirectory) throws UnknownHostException {
         // server.port and server.address carry web_server.port and host unless Spring's own keys override them
         InetAddress host = (server.getAddress() != null) ? server.getAddress() : InetAddress.getByName(properties.getHost());
+        ConflictHistory history = new ConflictHistory(stateDirectory, properties.getHistoryLimit());
+        Optional<InheritedSocket> inherited = inheritedSocket();
+        if (inherited.isPresent()) {
+            return new StartupPorts(host, inherited.get(), properties.getAdditionalPorts(), selector, history, alerts,
+                    Clock.systemUTC());
+        }
         int primary = (server.getPort() != null) ? server.getPort() : properties.getPort();
         PortCandidates candidates = new PortCandidates(primary, properties.getFallbackPorts(), properties.isAutoFallback());
         new PortTraps(privileges).warnings(candidates).forEach(logger::warn);
-        ConflictHistory history = new ConflictHistory(stateDirectory, properties.getHistoryLimit());
         return new StartupPorts(host, candidates, properties.getAdditionalPorts(), selector, history, alerts,
                 Clock.systemUTC());
+    }
+
+    /**
+     * The socket the service manager handed over, if any. Variables meant for another process are
+     * told and ignored; a socket that cannot be served fails the start.
+     */
+    private static Optional<InheritedSocket> inheritedSocket() {
+        SocketActivation.Detection detection = SocketActivation.ofThisProcess().detect();
+        detection.warnings().forEach(logger::warn);
+        return detection.socket();
     }
 
     @Bean

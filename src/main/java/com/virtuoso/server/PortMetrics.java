@@ -18,6 +18,7 @@ import com.virtuoso.ports.PortSelection;
  * <li>{@code virtuoso.ports.active}: the port the server chose at start;</li>
  * <li>{@code virtuoso.ports.reclaimed}: the primary port, once reclaimed, where it listens too;</li>
  * <li>{@code virtuoso.ports.conflicts{outcome}}: candidates this start could not bind, by reason;</li>
+ * <li>{@code virtuoso.ports.inherited}: 1 when the server serves a socket the service manager handed over;</li>
  * <li>{@code virtuoso.ports.fallbacks}: 1 when this start fell back from the primary port;</li>
  * <li>{@code virtuoso.ports.reclaims}: 1 once the monitor reclaimed the primary port;</li>
  * <li>{@code virtuoso.ports.selection}: how long choosing the port took.</li>
@@ -45,13 +46,16 @@ class PortMetrics implements MeterBinder {
                 (m) -> (m.state().reclaimedPort() != null) ? m.state().reclaimedPort() : Double.NaN)
             .description("The primary port once reclaimed: the server listens there too")
             .register(registry);
-        for (BindOutcome outcome : EnumSet.complementOf(EnumSet.of(BindOutcome.BOUND))) {
+        for (BindOutcome outcome : EnumSet.complementOf(EnumSet.of(BindOutcome.BOUND, BindOutcome.INHERITED))) {
             FunctionCounter.builder("virtuoso.ports.conflicts", ports,
                     (p) -> p.selection().map((s) -> (double) s.count(outcome)).orElse(0.0))
                 .description("Candidate ports this start could not bind, by reason")
                 .tag("outcome", outcome.name())
                 .register(registry);
         }
+        Gauge.builder("virtuoso.ports.inherited", ports, (p) -> p.inherited().isPresent() ? 1.0 : 0.0)
+            .description("1 when the server serves a socket the service manager handed over (socket activation)")
+            .register(registry);
         FunctionCounter.builder("virtuoso.ports.fallbacks", ports,
                 (p) -> p.selection().filter(PortSelection::fellBack).map((s) -> 1.0).orElse(0.0))
             .description("Starts that fell back from the primary port (this process: 0 or 1)")

@@ -6,6 +6,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 import com.virtuoso.history.ConflictRecord;
+import com.virtuoso.ports.InheritedSocket;
 import com.virtuoso.ports.PortAttempt;
 import com.virtuoso.ports.PortSelection;
 
@@ -31,13 +32,17 @@ public class PortsEndpoint {
     @ReadOperation
     public PortsReport ports() {
         var selection = ports.selection();
-        return new PortsReport(ports.host().getHostAddress(), ports.candidates().primary(),
+        // an inherited socket listens where the service manager bound it, whatever web_server.host says
+        String host = ports.inherited()
+            .map((socket) -> socket.address().getAddress().getHostAddress())
+            .orElseGet(() -> ports.host().getHostAddress());
+        return new PortsReport(host, ports.candidates().primary(),
                 selection.map(PortSelection::activePort).orElse(null), monitor.activePorts(),
                 selection.map(PortSelection::fellBack).orElse(false), monitor.state().reclaimedPort(),
                 ports.candidates().fallbacks(),
                 ports.candidates().autoFallback(), selection.map(PortSelection::attempts).orElse(List.of()),
                 ports.additionalAttempts(), (management != null) ? managementReport(management.ports()) : null,
-                monitor.state(),
+                monitor.state(), ports.inherited().map(InheritedReport::of).orElse(null),
                 ports.history().newestFirst());
     }
 
@@ -52,7 +57,7 @@ public class PortsEndpoint {
     /**
      * The body of {@code GET /actuator/ports}.
      *
-     * @param host the address the server binds
+     * @param host the address the server binds, or the inherited socket listens on
      * @param primaryPort the configured port
      * @param activePort the port the server chose at start, or {@code null} before it listens
      * @param activePorts every port the server listens on now (the primary too, once reclaimed)
@@ -64,13 +69,30 @@ public class PortsEndpoint {
      * @param additionalPorts what binding each of web_server.additional_ports did
      * @param management the management server's ports, when it has a port of its own, or {@code null}
      * @param monitor what the port monitor saw last
+     * @param inheritedSocket the socket the main listener serves, handed over by the service manager,
+     * or {@code null} when it bound its port itself
      * @param history the starts that met a conflict, newest first
      */
     public record PortsReport(String host, int primaryPort, Integer activePort, List<Integer> activePorts,
             boolean fellBack, Integer reclaimedPort,
             List<Integer> fallbackPorts, boolean autoFallback, List<PortAttempt> attempts,
             List<PortAttempt> additionalPorts, ManagementReport management, PortMonitor.State monitor,
-            List<ConflictRecord> history) {
+            InheritedReport inheritedSocket, List<ConflictRecord> history) {
+    }
+
+    /**
+     * The socket the service manager handed over.
+     *
+     * @param address the address it listens on
+     * @param port the port it listens on, the primary port
+     * @param source {@code LISTEN_FDS} or {@code STANDARD_INPUT}
+     */
+    public record InheritedReport(String address, int port, InheritedSocket.Source source) {
+
+        static InheritedReport of(InheritedSocket socket) {
+            return new InheritedReport(socket.address().getAddress().getHostAddress(), socket.port(), socket.source());
+        }
+
     }
 
     /**

@@ -56,8 +56,9 @@ class RunningInstance implements ApplicationListener<WebServerInitializedEvent>,
         // https with server.ssl.*
         String scheme = (event.getWebServer() instanceof TomcatWebServer tomcat)
                 ? tomcat.getTomcat().getConnector().getScheme() : "http";
-        logger.info("Virtuoso listening on " + url(scheme, ports.host(), port)
-                + (fellBack ? " (fell back from " + primary + ")" : ""));
+        logger.info("Virtuoso listening on " + url(scheme, listeningHost(), port)
+                + (fellBack ? " (fell back from " + primary + ")" : "")
+                + (ports.inherited().isPresent() ? " (socket inherited from the service manager)" : ""));
         register(port);
     }
 
@@ -66,8 +67,9 @@ class RunningInstance implements ApplicationListener<WebServerInitializedEvent>,
         int primary = ports.candidates().primary();
         Instant started = ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
         Long ticks = ProcessStart.ticks(pid).stream().boxed().findFirst().orElse(null);
-        InstanceRecord instance = new InstanceRecord(pid, started, ticks, ports.host().getHostAddress(), port, primary,
-                version, Path.of("").toAbsolutePath().toString(), configFile.map(Path::toString).orElse(null));
+        InstanceRecord instance = new InstanceRecord(pid, started, ticks, listeningHost().getHostAddress(), port,
+                primary, version, Path.of("").toAbsolutePath().toString(), configFile.map(Path::toString).orElse(null),
+                ports.inherited().isPresent());
         try {
             registry.register(instance);
         }
@@ -75,6 +77,11 @@ class RunningInstance implements ApplicationListener<WebServerInitializedEvent>,
             logger.warn("Could not register this instance in " + registry.fileOf(pid) + ": " + ex
                     + "; 'ports list' will not show it");
         }
+    }
+
+    /** The address of the main listener: the inherited socket's when there is one, else the configured host. */
+    private InetAddress listeningHost() {
+        return ports.inherited().map((socket) -> socket.address().getAddress()).orElse(ports.host());
     }
 
     @Override

@@ -18,6 +18,7 @@ import com.virtuoso.history.ConflictHistory;
 import com.virtuoso.history.ConflictRecord;
 import com.virtuoso.ports.BindOutcome;
 import com.virtuoso.ports.ConflictResult;
+import com.virtuoso.ports.InheritedSocket;
 import com.virtuoso.ports.PortAttempt;
 import com.virtuoso.ports.PortCandidates;
 import com.virtuoso.ports.PortSelection;
@@ -50,6 +51,8 @@ public class StartupPorts {
 
     private final boolean fatal;
 
+    private final InheritedSocket inherited;
+
     private final AtomicReference<PortSelection> selection = new AtomicReference<>();
 
     private final AtomicReference<PortsExhaustedException> exhausted = new AtomicReference<>();
@@ -58,7 +61,18 @@ public class StartupPorts {
 
     public StartupPorts(InetAddress host, PortCandidates candidates, List<Integer> additionalPorts,
             PortSelector selector, ConflictHistory history, WebhookAlerts alerts, Clock clock) {
-        this(host, candidates, additionalPorts, selector, history, alerts, clock, true);
+        this(host, candidates, additionalPorts, selector, history, alerts, clock, true, null);
+    }
+
+    /**
+     * The trading server's ports when the service manager handed over {@code inherited}: the main
+     * listener serves it, its port is the primary and nothing else is tried for it; the
+     * additional ports are bound on {@code host} as usual.
+     */
+    public StartupPorts(InetAddress host, InheritedSocket inherited, List<Integer> additionalPorts,
+            PortSelector selector, ConflictHistory history, WebhookAlerts alerts, Clock clock) {
+        this(host, new PortCandidates(inherited.port(), List.of(), false), additionalPorts, selector, history, alerts,
+                clock, true, inherited);
     }
 
     /**
@@ -67,6 +81,13 @@ public class StartupPorts {
      */
     StartupPorts(InetAddress host, PortCandidates candidates, List<Integer> additionalPorts, PortSelector selector,
             ConflictHistory history, WebhookAlerts alerts, Clock clock, boolean fatal) {
+        this(host, candidates, additionalPorts, selector, history, alerts, clock, fatal, null);
+    }
+
+    private StartupPorts(InetAddress host, PortCandidates candidates, List<Integer> additionalPorts,
+            PortSelector selector, ConflictHistory history, WebhookAlerts alerts, Clock clock, boolean fatal,
+            InheritedSocket inherited) {
+        this.inherited = inherited;
         this.fatal = fatal;
         this.alerts = alerts;
         this.host = host;
@@ -88,6 +109,11 @@ public class StartupPorts {
     /** The attempts of a start that found no port, when finding none was not fatal. */
     public Optional<PortsExhaustedException> exhausted() {
         return Optional.ofNullable(exhausted.get());
+    }
+
+    /** The socket the service manager handed over, which the main listener serves instead of binding. */
+    public Optional<InheritedSocket> inherited() {
+        return Optional.ofNullable(inherited);
     }
 
     /** How the server chose its port, once it has bound one. */
@@ -118,8 +144,14 @@ public class StartupPorts {
         }
     }
 
-    /** Binds the first candidate {@code bind} succeeds on; see {@link PortSelector#select}. */
+    /**
+     * Binds the first candidate {@code bind} succeeds on; see {@link PortSelector#select}. With an
+     * inherited socket, {@code bind} serves that socket, and failing to is a failed start.
+     */
     int bind(PortSelector.Bind bind) throws Exception {
+        if (inherited != null) {
+            return serveInherited(bind);
+        }
         PortSelection chosen;
         try {
             chosen = selector.select(host, candidates, bind, this::warn);
@@ -145,6 +177,16 @@ public class StartupPorts {
                     "port " + candidates.primary() + " was not available; listening on " + chosen.activePort()));
         }
         return chosen.activePort();
+    }
+
+    private int serveInherited(PortSelector.Bind bind) throws Exception {
+        long start = System.nanoTime();
+        PortAttempt attempt = PortAttempt.inherited(inherited, clock.instant());
+        int port = bind.bind(inherited.port());
+        selection.set(new PortSelection(candidates, List.of(attempt), port, Duration.ofNanos(System.nanoTime() - start)));
+        logger.info("Serving the socket inherited from the service manager, " + inherited.describe()
+                + ": no port is bound for the main listener, and none is fallen back to or reclaimed");
+        return port;
     }
 
     /** An event about this server's ports, for the webhooks. */

@@ -112,6 +112,29 @@ class InstanceRegistryTest {
     }
 
     @Test
+    void aRecordWrittenBeforeSocketActivationReadsAsABoundSocket() throws Exception {
+        InstanceRegistry registry = new InstanceRegistry(StateDirectory.open(state));
+        ProcessHandle self = ProcessHandle.current();
+        InstanceRecord old = record(self.pid(), self.info().startInstant().orElseThrow());
+        registry.register(old);
+        Path file = registry.fileOf(self.pid());
+        Files.writeString(file, Files.readString(file).replace(",\"inheritedSocket\":false", ""));
+        assertThat(Files.readString(file)).doesNotContain("inheritedSocket");
+        assertThat(registry.live()).singleElement()
+            .satisfies((read) -> assertThat(read.inheritedSocket()).isFalse());
+    }
+
+    @Test
+    void anInheritedSocketIsRegisteredAndReadBack() throws Exception {
+        InstanceRegistry registry = new InstanceRegistry(StateDirectory.open(state));
+        ProcessHandle self = ProcessHandle.current();
+        InstanceRecord activated = new InstanceRecord(self.pid(), self.info().startInstant().orElseThrow(),
+                ProcessStart.ticks(self.pid()).orElseThrow(), "0.0.0.0", 8000, 8000, "test", "/srv", null, true);
+        registry.register(activated);
+        assertThat(registry.live()).containsExactly(activated);
+    }
+
+    @Test
     void aTornRecordARecordNotInUtf8AndAHugeFileAreSkippedAndEachReportedOnce() throws Exception {
         List<String> warnings = new ArrayList<>();
         InstanceRegistry registry = new InstanceRegistry(StateDirectory.open(state), warnings::add);
