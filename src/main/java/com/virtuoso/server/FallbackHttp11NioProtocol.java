@@ -12,9 +12,10 @@ import org.apache.coyote.http11.Http11NioProtocol;
  * listener, it binds its one port if it can and otherwise stays idle.
  * <p>
  * When the service manager handed over a socket, the main listener serves it instead of binding
- * (see {@link InheritedChannelEndpoint}), and stops so that the next server gets every client
- * this one did not serve: it stops accepting and serves what it accepted, where a paused Tomcat
- * connector would answer 503 to requests it had accepted but not yet read.
+ * (see {@link InheritedChannelEndpoint}), accepts only while the application is ready, and stops
+ * so that the next server gets every client this one did not serve: it stops accepting and
+ * serves what it accepted, where a paused Tomcat connector would answer 503 to requests it had
+ * accepted but not yet read.
  */
 public class FallbackHttp11NioProtocol extends Http11NioProtocol {
 
@@ -77,6 +78,15 @@ public class FallbackHttp11NioProtocol extends Http11NioProtocol {
             super.start();
             return getLocalPort();
         });
+    }
+
+    /**
+     * Lets the main listener take connections from an inherited socket while the application is
+     * ready, and stops it (serving what it took) while it is not; a listener that bound its own
+     * port accepts from its start to its stop, as Tomcat's.
+     */
+    void accepting(boolean accept) {
+        endpoint.accepting(accept, ACCEPTED_CONNECTIONS_WAIT);
     }
 
     @Override

@@ -19,17 +19,51 @@ import org.apache.tomcat.util.net.NioEndpoint;
  * streams of an inherited channel it closes), and the shutdown would log nothing. So on an
  * inherited socket the acceptor waits for a connection in short slices and, told to stop, leaves
  * the backlog to the next server; a connection it did take meanwhile is served, never closed.
- * On a socket of its own it behaves exactly as Tomcat's.
+ * <p>
+ * On an inherited socket it also accepts only while the application is ready to serve (see
+ * {@link #accepting}): the connections made while it starts or stops wait in the backlog, for
+ * this server once it is ready or for the next one, where a server still starting or already
+ * stopping would answer its health as out of service. On a socket of its own it behaves exactly
+ * as Tomcat's.
  */
 class InheritedChannelEndpoint extends NioEndpoint {
 
-    /** How long the acceptor waits for a connection before it looks whether it should stop. */
+    /** How long the acceptor waits for a connection, or for the gate, before it looks again. */
     static final Duration ACCEPT_SLICE = Duration.ofMillis(25);
 
     /** How long stopping waits for the acceptor to leave the backlog, as Tomcat's own unlock does. */
     private static final Duration ACCEPTOR_STOP_WAIT = Duration.ofSeconds(1);
 
     private volatile boolean acceptStopped;
+
+    private final Object gate = new Object();
+
+    /** Whether the acceptor may take connections from an inherited socket; guarded by {@link #gate}. */
+    private boolean open;
+
+    /** Whether the acceptor has seen the gate closed: every connection it took before is registered. */
+    private volatile boolean parked = true;
+
+    /**
+     * Opens or closes the gate of an inherited socket. Closing returns once the acceptor has seen
+     * it closed (at most a slice later) and the connections it took before were served and closed,
+     * or after {@code drain} at the latest: a keep-alive client may keep its connection open.
+     */
+    void accepting(boolean accept, Duration drain) {
+        synchronized (gate) {
+            open = accept;
+            parked = false;
+            gate.notifyAll();
+        }
+        if (accept || !getUseInheritedChannel() || getServerSocket() == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + drain.toNanos();
+        while (!parked && !acceptStopped && System.nanoTime() < deadline) {
+            sleepBriefly();
+        }
+        awaitConnectionsClose(Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
+    }
 
     @Override
     protected SocketChannel serverSocketAccept() throws Exception {
@@ -39,6 +73,9 @@ class InheritedChannelEndpoint extends NioEndpoint {
         ServerSocket socket = ((ServerSocketChannel) getServerSocket()).socket();
         socket.setSoTimeout((int) ACCEPT_SLICE.toMillis());
         while (!acceptStopped) {
+            if (!awaitOpen()) {
+                continue;
+            }
             try {
                 return socket.accept().getChannel();
             }
@@ -49,6 +86,17 @@ class InheritedChannelEndpoint extends NioEndpoint {
         return null; // the acceptor ends: see destroySocket
     }
 
+    /** Whether the gate is open, waiting a slice for it; a closed gate is acknowledged as parked. */
+    private boolean awaitOpen() throws InterruptedException {
+        synchronized (gate) {
+            if (!open) {
+                parked = true;
+                gate.wait(ACCEPT_SLICE.toMillis());
+            }
+            return open;
+        }
+    }
+
     @Override
     protected void unlockAccept() {
         if (!getUseInheritedChannel()) {
@@ -56,15 +104,12 @@ class InheritedChannelEndpoint extends NioEndpoint {
             return;
         }
         acceptStopped = true;
+        synchronized (gate) {
+            gate.notifyAll();
+        }
         long deadline = System.nanoTime() + ACCEPTOR_STOP_WAIT.toNanos();
         while (acceptor != null && acceptor.getState() == AcceptorState.RUNNING && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(1);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            sleepBriefly();
         }
     }
 
@@ -86,6 +131,15 @@ class InheritedChannelEndpoint extends NioEndpoint {
             return;
         }
         super.destroySocket(socket);
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(1);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
     }
 
 }

@@ -132,6 +132,11 @@ public class PortFallbackConfiguration {
     }
 
     @Bean
+    InheritedSocketReadiness inheritedSocketReadiness() {
+        return new InheritedSocketReadiness();
+    }
+
+    @Bean
     PortFallbackCustomizer portFallbackCustomizer(StartupPorts ports) {
         return new PortFallbackCustomizer(ports);
     }
