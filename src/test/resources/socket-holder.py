@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Holds a listening socket and runs a server on it, as systemd socket activation does.
 
-Usage: socket-holder.py --log FILE [--host HOST] -- COMMAND [ARGS...]
+Usage: socket-holder.py --log FILE [--host HOST] [--listen-fds N] -- COMMAND [ARGS...]
 
 Binds HOST (default 127.0.0.1) on a port the kernel picks, prints "PORT <port>", then starts
 COMMAND with the socket on fd 3 and fd 0 (what bin/virtuoso's `exec 0<&3` gives Java, which
@@ -13,7 +13,10 @@ Reads commands on stdin, one per line:
   restart  SIGTERM the server, wait for it ("STOPPED <pid> <status>"), start it again on the
            same socket ("STARTED <pid>"). Meanwhile the socket stays open, so connections wait
            in its backlog instead of being refused.
+  wait     wait for the server to exit by itself ("STOPPED <pid> <status>").
   stop     SIGTERM the server, wait for it, exit. End of input and SIGTERM do the same.
+
+--listen-fds N sets LISTEN_FDS=N instead of 1, for a server that must refuse it.
 """
 import argparse
 import os
@@ -22,11 +25,11 @@ import socket
 import sys
 
 
-def start(sock, command, log):
+def start(sock, command, log, listen_fds):
     pid = os.fork()
     if pid == 0:
         try:
-            os.environ["LISTEN_FDS"] = "1"
+            os.environ["LISTEN_FDS"] = listen_fds
             os.environ["LISTEN_PID"] = str(os.getpid())
             held = sock.fileno()
             os.dup2(held, 0)
@@ -44,11 +47,12 @@ def start(sock, command, log):
     return pid
 
 
-def stop(pid):
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
+def stop(pid, signalled=True):
+    if signalled:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
     _, status = os.waitpid(pid, 0)
     print("STOPPED", pid, os.waitstatus_to_exitcode(status), flush=True)
 
@@ -57,6 +61,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--log", required=True)
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--listen-fds", default="1")
     parser.add_argument("command", nargs="+")
     args = parser.parse_args()
 
@@ -65,18 +70,22 @@ def main():
     sock.listen(128)
     print("PORT", sock.getsockname()[1], flush=True)
 
-    child = start(sock, args.command, args.log)
+    child = start(sock, args.command, args.log, args.listen_fds)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         for line in sys.stdin:
             command = line.strip()
-            if command == "restart":
+            if command == "restart" and child is not None:
                 stop(child)
-                child = start(sock, args.command, args.log)
+                child = start(sock, args.command, args.log, args.listen_fds)
+            elif command == "wait" and child is not None:
+                stop(child, signalled=False)
+                child = None  # reaped: its PID may be reused, never signal it again
             elif command == "stop":
                 break
     finally:
-        stop(child)
+        if child is not None:
+            stop(child)
 
 
 if __name__ == "__main__":

@@ -5,11 +5,13 @@ import org.springframework.boot.context.properties.bind.BindException;
 
 import com.virtuoso.config.InvalidConfigurationException;
 import com.virtuoso.config.PropertiesText;
+import com.virtuoso.ports.InheritedSocketException;
 import com.virtuoso.ports.PortsExhaustedException;
 
 /**
  * The process exit code for a failed start, after sysexits.h: 75 (EX_TEMPFAIL) when no port was
- * free, 78 (EX_CONFIG) for an invalid or unreadable configuration.
+ * free, 78 (EX_CONFIG) for an invalid or unreadable configuration, or sockets handed over by the
+ * service manager that cannot be served.
  */
 public final class StartupExitCodes {
 
@@ -27,7 +29,9 @@ public final class StartupExitCodes {
             if (cause instanceof PortsExhaustedException) {
                 return PORTS_EXHAUSTED;
             }
-            if (cause instanceof InvalidConfigurationException || cause instanceof BindException
+            // an unusable inherited socket is a unit configuration error
+            if (cause instanceof InvalidConfigurationException || cause instanceof InheritedSocketException
+                    || cause instanceof BindException
                     || cause instanceof ConfigDataException || isYamlException(cause.getClass())
                     || PropertiesText.isLoaderFailure(cause)) {
                 return InvalidConfigurationException.EXIT_CODE;

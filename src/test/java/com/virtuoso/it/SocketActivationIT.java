@@ -107,6 +107,17 @@ class SocketActivationIT {
         }
     }
 
+    @Test
+    void twoSocketsFailTheStartWithExitCode78NamingTheFix() throws Exception {
+        writeConfig();
+        try (SocketHolder holder = SocketHolder.start(directory, "--listen-fds", "2")) {
+            assertThat(holder.awaitExit()).isEqualTo(78);
+            assertThat(holder.output()).contains("handed over 2 sockets (LISTEN_FDS=2)")
+                .contains("Keep one ListenStream= in the socket unit")
+                .doesNotContain("Virtuoso listening");
+        }
+    }
+
     private void writeConfig() throws IOException {
         // the configured port is not bound: the socket decides
         JarProcess.writeConfig(directory, "web_server:\n  host: \"127.0.0.1\"\n  port: 0\n  state_dir: \""

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +50,11 @@ public final class SocketHolder implements AutoCloseable {
         this.server = started();
     }
 
-    /** Holds a socket and starts the packaged jar on it, in {@code directory}. */
-    public static SocketHolder start(Path directory) throws IOException, InterruptedException {
+    /**
+     * Holds a socket and starts the packaged jar on it, in {@code directory}.
+     * @param options options of {@code socket-holder.py}, such as {@code --listen-fds 2}
+     */
+    public static SocketHolder start(Path directory, String... options) throws IOException, InterruptedException {
         String script;
         try {
             script = Path.of(SocketHolder.class.getResource("/socket-holder.py").toURI()).toString();
@@ -59,8 +64,10 @@ public final class SocketHolder implements AutoCloseable {
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = directory.resolve("server.log");
-        Process holder = new ProcessBuilder("python3", script, "--log", log.toString(), "--", java, "-jar",
-                JarProcess.jar())
+        List<String> command = new ArrayList<>(List.of("python3", script, "--log", log.toString()));
+        command.addAll(List.of(options));
+        command.addAll(List.of("--", java, "-jar", JarProcess.jar()));
+        Process holder = new ProcessBuilder(command)
             .directory(directory.toFile())
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
@@ -100,6 +107,12 @@ public final class SocketHolder implements AutoCloseable {
         String[] stopped = answer("STOPPED").split(" ");
         server = started();
         return Integer.parseInt(stopped[1]);
+    }
+
+    /** Waits for the server to exit by itself; its exit code. */
+    public int awaitExit() throws InterruptedException {
+        commands.println("wait");
+        return Integer.parseInt(answer("STOPPED").split(" ")[1]);
     }
 
     private ProcessHandle started() throws InterruptedException {
