@@ -89,6 +89,8 @@ class SocketActivationIT {
             assertThat(ports.get("inheritedSocket").get("port").asInt()).isEqualTo(port);
             assertThat(ports.get("inheritedSocket").get("source").asString()).isEqualTo("LISTEN_FDS");
             assertThat(ports.get("monitor").get("reclaimedPort").isNull()).isTrue();
+            assertThat(get(port, "/actuator/prometheus").body()).contains("virtuoso_ports_inherited 1.0")
+                .doesNotContain("outcome=\"INHERITED\"");
 
             JarProcess check = JarProcess.ports(directory, "check", Integer.toString(port));
             assertThat(check.awaitExit(Duration.ofSeconds(60))).isOne();
@@ -103,6 +105,15 @@ class SocketActivationIT {
                 .contains("systemctl stop virtuoso.socket virtuoso.service");
             assertThat(ProcessHandle.of(server).map(ProcessHandle::isAlive)).hasValue(true);
             assertThat(ProcessHandle.of(holder.holderPid()).map(ProcessHandle::isAlive)).hasValue(true);
+
+            // the port manager reads the port from the config: point it at the held one
+            JarProcess.writeConfig(directory, "web_server:\n  host: \"127.0.0.1\"\n  port: " + port
+                    + "\n  state_dir: \"" + directory.resolve("state") + "\"\n");
+            JarProcess fix = JarProcess.ports(directory, "auto-fix", "--yes");
+            assertThat(fix.awaitExit(Duration.ofSeconds(60))).isEqualTo(77);
+            assertThat(fix.output()).contains("Port " + port + " is held through socket activation")
+                .contains("systemctl stop virtuoso.socket virtuoso.service");
+            assertThat(ProcessHandle.of(server).map(ProcessHandle::isAlive)).hasValue(true);
             assertThat(get(port, "/actuator/health").statusCode()).isEqualTo(200);
         }
     }
