@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Holds a listening socket and runs a server on it, as systemd socket activation does.
 
-Usage: socket-holder.py --log FILE [--host HOST] [--listen-fds N] -- COMMAND [ARGS...]
+Usage: socket-holder.py --log FILE [--host HOST] [--listen-fds N | --standard-input] -- COMMAND [ARGS...]
 
 Binds HOST (default 127.0.0.1) on a port the kernel picks, prints "PORT <port>", then starts
 COMMAND with the socket on fd 3 and fd 0 (what bin/virtuoso's `exec 0<&3` gives Java, which
@@ -17,6 +17,8 @@ Reads commands on stdin, one per line:
   stop     SIGTERM the server, wait for it, exit. End of input and SIGTERM do the same.
 
 --listen-fds N sets LISTEN_FDS=N instead of 1, for a server that must refuse it.
+--standard-input passes the socket on fd 0 only, without LISTEN_FDS and LISTEN_PID, as a unit
+with StandardInput=socket does.
 """
 import argparse
 import os
@@ -29,13 +31,14 @@ def start(sock, command, log, listen_fds):
     pid = os.fork()
     if pid == 0:
         try:
-            os.environ["LISTEN_FDS"] = listen_fds
-            os.environ["LISTEN_PID"] = str(os.getpid())
             held = sock.fileno()
             os.dup2(held, 0)
-            os.dup2(held, 3)
             os.set_inheritable(0, True)
-            os.set_inheritable(3, True)
+            if listen_fds is not None:
+                os.environ["LISTEN_FDS"] = listen_fds
+                os.environ["LISTEN_PID"] = str(os.getpid())
+                os.dup2(held, 3)
+                os.set_inheritable(3, True)
             out = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             os.dup2(out, 1)
             os.dup2(out, 2)
@@ -62,8 +65,11 @@ def main():
     parser.add_argument("--log", required=True)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--listen-fds", default="1")
+    parser.add_argument("--standard-input", action="store_true")
     parser.add_argument("command", nargs="+")
     args = parser.parse_args()
+    if args.standard_input:
+        args.listen_fds = None
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind((args.host, 0))

@@ -119,6 +119,17 @@ class SocketActivationIT {
     }
 
     @Test
+    void aListeningSocketOnStandardInputWithoutVariablesIsServedAsStandardInputSocketUnitsGiveIt() throws Exception {
+        writeConfig();
+        try (SocketHolder holder = SocketHolder.start(directory, "--standard-input")) {
+            awaitServers(holder, 1);
+            JsonNode ports = JsonMapper.shared().readTree(get(holder.port(), "/actuator/ports").body());
+            assertThat(ports.get("attempts").get(0).get("outcome").asString()).isEqualTo("INHERITED");
+            assertThat(ports.get("inheritedSocket").get("source").asString()).isEqualTo("STANDARD_INPUT");
+        }
+    }
+
+    @Test
     void twoSocketsFailTheStartWithExitCode78NamingTheFix() throws Exception {
         writeConfig();
         try (SocketHolder holder = SocketHolder.start(directory, "--listen-fds", "2")) {
