@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -187,8 +188,8 @@ public class LaunchBenchmark {
                     return;
                 }
             }
-            catch (ConnectException ex) {
-                // not listening yet
+            catch (ConnectException | HttpTimeoutException ex) {
+                // not listening yet, or too busy starting to answer within 5 s
             }
             // poll every 10 ms: fine enough for a 2-6 s start, and it leaves the CPU to the server
             LockSupport.parkNanos(POLL.toNanos());
