@@ -133,7 +133,7 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
                 : !stopped.unsent().isEmpty() ? "Port " + port + " is still held by " + pids(stopped.remaining())
                         + ": " + String.join("; ", stopped.unsent())
                 : "Port " + port + " is still held by " + pids(stopped.remaining()) + " after " + timeoutSeconds
-                        + " s; stop it with: java -jar " + RunningJar.path() + " ports kill " + port + " --force";
+                        + " s; stop it with: " + RunningJar.command() + " ports kill " + port + " --force";
         return report(new Report(port, holders, "stop-virtuoso", null, stopped.free(), message));
     }
 
@@ -173,7 +173,7 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
             .findFirst();
         if (free.isEmpty()) {
             return report(new Report(port, holders, "none", null, false, situation
-                    + ", and no fallback port is free. Find one with: java -jar " + RunningJar.path() + " ports "
+                    + ", and no fallback port is free. Find one with: " + RunningJar.command() + " ports "
                     + "find-available " + port));
         }
         int newPort = free.get();
@@ -193,7 +193,7 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
         if (!confirmation.granted("set " + source.displayKey() + " to " + newPort, () -> showPlan(plan), err())) {
             return report(new Report(port, holders, "move-port", newPort, false, plan + (confirmation.dryRun
                     ? " Dry run: nothing was changed."
-                    : " Nothing was changed. To do it yourself: java -jar " + RunningJar.path() + " ports update-config "
+                    : " Nothing was changed. To do it yourself: " + RunningJar.command() + " ports update-config "
                             + newPort)));
         }
         PortSettingsFile.Change change = new PortSettingsFile(file).update(UpdateConfigCommand.portKey(source), newPort,

@@ -41,21 +41,21 @@ class PortsExhaustedFailureAnalyzer extends AbstractFailureAnalyzer<PortsExhaust
 
     static String action(PortsExhaustedException exhausted) {
         int primary = exhausted.candidates().primary();
-        String jar = RunningJar.path();
+        String command = RunningJar.command();
         StringBuilder text = new StringBuilder("Solutions:").append(System.lineSeparator());
         if (primaryInUse(exhausted)) {
-            text.append("1. Stop the process holding port ").append(primary).append(": java -jar ").append(jar)
+            text.append("1. Stop the process holding port ").append(primary).append(": ").append(command)
                 .append(" ports kill ").append(primary).append(System.lineSeparator());
         }
         else {
             // no holder was seen: advising to stop one would claim what was not verified
-            text.append("1. See why port ").append(primary).append(" cannot be bound: java -jar ").append(jar)
+            text.append("1. See why port ").append(primary).append(" cannot be bound: ").append(command)
                 .append(" ports check ").append(primary).append(System.lineSeparator());
         }
-        text.append("2. Find an available port:             java -jar ").append(jar)
+        text.append("2. Find an available port:             ").append(command)
             .append(" ports find-available ").append(primary).append(System.lineSeparator());
         // update-config edits the file and key the port comes from, or names the variable or argument that set it
-        text.append("3. Move to a free port:                java -jar ").append(jar)
+        text.append("3. Move to a free port:                ").append(command)
             .append(" ports update-config PORT");
         if (exhausted.result() == ConflictResult.CONFLICT_STRICT) {
             text.append(System.lineSeparator())

@@ -98,6 +98,18 @@ class LauncherIT {
     }
 
     @Test
+    void commandsPrintedForTheOperatorStartWithTheLauncher() throws Exception {
+        try (ServerSocket held = hold()) {
+            JarProcess.writeConfig(directory, "web_server:\n  host: \"127.0.0.1\"\n  port: " + held.getLocalPort()
+                    + "\n  fallback_ports: []\n  state_dir: \"" + directory.resolve("state") + "\"\n");
+            Run fix = run(launcherCommand("ports", "auto-fix", "--yes"), Map.of(VIRTUOSO_JAR, JarProcess.jar()));
+            assertThat(fix.stdout() + fix.stderr())
+                .contains("Find one with: " + LAUNCHER + " ports find-available " + held.getLocalPort())
+                .doesNotContain("app/virtuoso.jar");
+        }
+    }
+
+    @Test
     void aJarWithOtherContentGetsACacheOfItsOwnAndACopyOfTheSameJarDoesNot() throws Exception {
         Path copy = Files.copy(Path.of(JarProcess.jar()), directory.resolve("virtuoso.jar"));
         Run original = run(launcherCommand("ports", "--version"), Map.of(VIRTUOSO_JAR, copy.toString()));
