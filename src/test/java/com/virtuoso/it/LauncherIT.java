@@ -110,6 +110,29 @@ class LauncherIT {
     }
 
     @Test
+    void concurrentFirstLaunchesBothAnswerAndLeaveAUsableCache() throws Exception {
+        Map<String, String> environment = Map.of(VIRTUOSO_JAR, JarProcess.jar());
+        Process first = start(launcherCommand("ports", "--version"), environment, "first");
+        Process second = start(launcherCommand("ports", "--version"), environment, "second");
+        for (Process launch : List.of(first, second)) {
+            assertThat(launch.waitFor(180, TimeUnit.SECONDS)).isTrue();
+            assertThat(launch.exitValue()).isZero();
+        }
+        // no warning: neither launch saw the other's half-made files
+        for (String name : List.of("first.err", "second.err")) {
+            assertThat(Files.readString(directory.resolve(name)).lines().toList()).hasSizeLessThan(2)
+                .allSatisfy(line -> assertThat(line).startsWith("virtuoso: first launch"));
+        }
+        Run plain = run(javaJar("ports", "--version"), Map.of());
+        assertThat(Files.readString(directory.resolve("first.out"))).isEqualTo(plain.stdout());
+        assertThat(Files.readString(directory.resolve("second.out"))).isEqualTo(plain.stdout());
+        Run cached = run(launcherCommand("ports", "--version"), Map.of(VIRTUOSO_JAR, JarProcess.jar(), "JAVA_OPTS",
+                "-Xshare:on"));
+        assertThat(cached.exitCode()).isZero();
+        assertThat(cached.stderr()).isEmpty();
+    }
+
+    @Test
     void aJarWithOtherContentGetsACacheOfItsOwnAndACopyOfTheSameJarDoesNot() throws Exception {
         Path copy = Files.copy(Path.of(JarProcess.jar()), directory.resolve("virtuoso.jar"));
         Run original = run(launcherCommand("ports", "--version"), Map.of(VIRTUOSO_JAR, copy.toString()));
