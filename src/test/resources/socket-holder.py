@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Holds a listening socket and runs a server on it, as systemd socket activation does.
 
-Usage: socket-holder.py --log FILE [--host HOST] [--listen-fds N | --standard-input] -- COMMAND [ARGS...]
+Usage: socket-holder.py --log FILE [--host HOST] [--listen-fds N | --standard-input | --fd3-only] -- COMMAND [ARGS...]
 
 Binds HOST (default 127.0.0.1) on a port the kernel picks, prints "PORT <port>", then starts
 COMMAND with the socket on fd 3 and fd 0 (what bin/virtuoso's `exec 0<&3` gives Java, which
@@ -19,6 +19,8 @@ Reads commands on stdin, one per line:
 --listen-fds N sets LISTEN_FDS=N instead of 1, for a server that must refuse it.
 --standard-input passes the socket on fd 0 only, without LISTEN_FDS and LISTEN_PID, as a unit
 with StandardInput=socket does.
+--fd3-only passes the socket on fd 3 only (fd 0 is /dev/null), exactly as systemd does: for
+COMMAND bin/virtuoso, which moves it to fd 0 itself.
 """
 import argparse
 import os
@@ -27,12 +29,15 @@ import socket
 import sys
 
 
-def start(sock, command, log, listen_fds):
+def start(sock, command, log, listen_fds, fd3_only=False):
     pid = os.fork()
     if pid == 0:
         try:
             held = sock.fileno()
-            os.dup2(held, 0)
+            if fd3_only:
+                os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+            else:
+                os.dup2(held, 0)
             os.set_inheritable(0, True)
             if listen_fds is not None:
                 os.environ["LISTEN_FDS"] = listen_fds
@@ -66,6 +71,7 @@ def main():
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--listen-fds", default="1")
     parser.add_argument("--standard-input", action="store_true")
+    parser.add_argument("--fd3-only", action="store_true")
     parser.add_argument("command", nargs="+")
     args = parser.parse_args()
     if args.standard_input:
@@ -76,14 +82,14 @@ def main():
     sock.listen(128)
     print("PORT", sock.getsockname()[1], flush=True)
 
-    child = start(sock, args.command, args.log, args.listen_fds)
+    child = start(sock, args.command, args.log, args.listen_fds, args.fd3_only)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         for line in sys.stdin:
             command = line.strip()
             if command == "restart" and child is not None:
                 stop(child)
-                child = start(sock, args.command, args.log, args.listen_fds)
+                child = start(sock, args.command, args.log, args.listen_fds, args.fd3_only)
             elif command == "wait" and child is not None:
                 stop(child, signalled=False)
                 child = None  # reaped: its PID may be reused, never signal it again

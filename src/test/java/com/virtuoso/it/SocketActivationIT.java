@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -126,6 +127,33 @@ class SocketActivationIT {
             JsonNode ports = JsonMapper.shared().readTree(get(holder.port(), "/actuator/ports").body());
             assertThat(ports.get("attempts").get(0).get("outcome").asString()).isEqualTo("INHERITED");
             assertThat(ports.get("inheritedSocket").get("source").asString()).isEqualTo("STANDARD_INPUT");
+        }
+    }
+
+    @Test
+    void theLauncherTakesTheSocketOnFd3AsSystemdHandsItOver() throws Exception {
+        writeConfig();
+        // an unusable cache directory: a plain start, without the training runs of a first launch
+        Map<String, String> environment = Map.of("VIRTUOSO_JAR", JarProcess.jar(), "VIRTUOSO_CACHE_DIR",
+                "/dev/null/virtuoso-cache");
+        try (SocketHolder holder = SocketHolder.start(directory, environment, List.of("--fd3-only"),
+                List.of(Path.of("bin/virtuoso").toAbsolutePath().toString()))) {
+            awaitServers(holder, 1);
+            JsonNode ports = JsonMapper.shared().readTree(get(holder.port(), "/actuator/ports").body());
+            assertThat(ports.get("attempts").get(0).get("outcome").asString()).isEqualTo("INHERITED");
+            assertThat(ports.get("inheritedSocket").get("source").asString()).isEqualTo("LISTEN_FDS");
+            // LISTEN_PID is the holder's child, the shell: served only because exec kept that PID for the JVM
+        }
+    }
+
+    @Test
+    void javaWithoutTheLauncherGetsTheSocketOnFd3OnlyAndStopsNamingTheFix() throws Exception {
+        writeConfig();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try (SocketHolder holder = SocketHolder.start(directory, Map.of(), List.of("--fd3-only"),
+                List.of(java, "-jar", JarProcess.jar()))) {
+            assertThat(holder.awaitExit()).isEqualTo(78);
+            assertThat(holder.output()).contains("LISTEN_FDS=1").doesNotContain("Virtuoso listening");
         }
     }
 

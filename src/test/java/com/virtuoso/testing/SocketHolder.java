@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,17 @@ public final class SocketHolder implements AutoCloseable {
      * @param options options of {@code socket-holder.py}, such as {@code --listen-fds 2}
      */
     public static SocketHolder start(Path directory, String... options) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return start(directory, Map.of(), List.of(options), List.of(java, "-jar", JarProcess.jar()));
+    }
+
+    /**
+     * Holds a socket and starts {@code server} on it, in {@code directory}, with {@code environment}
+     * added to this JVM's.
+     * @param options options of {@code socket-holder.py}, such as {@code --fd3-only}
+     */
+    public static SocketHolder start(Path directory, Map<String, String> environment, List<String> options,
+            List<String> server) throws IOException, InterruptedException {
         String script;
         try {
             script = Path.of(SocketHolder.class.getResource("/socket-holder.py").toURI()).toString();
@@ -62,15 +74,15 @@ public final class SocketHolder implements AutoCloseable {
         catch (java.net.URISyntaxException ex) {
             throw new IllegalStateException(ex);
         }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = directory.resolve("server.log");
         List<String> command = new ArrayList<>(List.of("python3", script, "--log", log.toString()));
-        command.addAll(List.of(options));
-        command.addAll(List.of("--", java, "-jar", JarProcess.jar()));
-        Process holder = new ProcessBuilder(command)
-            .directory(directory.toFile())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+        command.addAll(options);
+        command.add("--");
+        command.addAll(server);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+            .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().putAll(environment);
+        Process holder = builder.start();
         return new SocketHolder(holder, log);
     }
 
