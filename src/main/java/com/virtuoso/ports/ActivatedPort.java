@@ -24,12 +24,7 @@ public record ActivatedPort(PortHolder holder, String reason, ServiceUnits units
      */
     public static Optional<ActivatedPort> among(int port, List<PortHolder> holders, LongPredicate servesInheritedSocket,
             LongFunction<ServiceUnits> unitsOf) {
-        for (PortHolder holder : holders) {
-            if (holder.pid() == 1) {
-                return Optional.of(new ActivatedPort(holder, "PID 1 is the service manager: it holds port " + port
-                        + " for socket activation and starts the service at the next connection", unitsOf.apply(1)));
-            }
-        }
+        // a server on the inherited socket first: its cgroup names the real units
         for (PortHolder holder : holders) {
             if (servesInheritedSocket.test(holder.pid())) {
                 return Optional.of(new ActivatedPort(holder, "PID " + holder.pid() + " is a Virtuoso server serving "
@@ -38,13 +33,22 @@ public record ActivatedPort(PortHolder holder, String reason, ServiceUnits units
                         unitsOf.apply(holder.pid())));
             }
         }
+        for (PortHolder holder : holders) {
+            if (holder.pid() == 1) {
+                // any socket unit, Virtuoso's or another program's: which one cannot be told from here
+                return Optional.of(new ActivatedPort(holder, "PID 1 is the service manager: it holds port " + port
+                        + " for a socket unit (Virtuoso's or another program's) and starts its service at the next "
+                        + "connection", ServiceUnits.SHIPPED));
+            }
+        }
         return Optional.empty();
     }
 
     /** What to run instead, in words: the command, and where it came from when it is a guess. */
     public String instead() {
-        return "stop the units instead: " + units.stopCommand() + (units.named() ? ""
-                : " (the units shipped in deploy/systemd; 'systemctl list-sockets' names the one listening on the port)");
+        return units.named() ? "stop the units instead: " + units.stopCommand()
+                : "stop the socket unit and its service instead: 'systemctl list-sockets' names the unit listening on "
+                        + "the port; for the units shipped in deploy/systemd: " + units.stopCommand();
     }
 
 }

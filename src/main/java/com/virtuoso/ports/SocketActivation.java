@@ -108,6 +108,10 @@ public final class SocketActivation {
 
     private static int count(String fds) {
         try {
+            // digits only: "+1" and "-1" are no counts a service manager writes
+            if (!fds.strip().matches("[0-9]{1,9}")) {
+                throw new NumberFormatException(fds);
+            }
             return Integer.parseInt(fds.strip());
         }
         catch (NumberFormatException ex) {

@@ -29,7 +29,17 @@ final class BufferedStandardOutputAppender extends OutputStreamAppender<ILogging
     /** About a hundred access lines. */
     private static final int BUFFER_SIZE = 16 * 1024;
 
+    private final Duration flushInterval;
+
     private ScheduledExecutorService flusher;
+
+    BufferedStandardOutputAppender() {
+        this(FLUSH_INTERVAL);
+    }
+
+    BufferedStandardOutputAppender(Duration flushInterval) {
+        this.flushInterval = flushInterval;
+    }
 
     @Override
     public void start() {
@@ -41,7 +51,7 @@ final class BufferedStandardOutputAppender extends OutputStreamAppender<ILogging
             thread.setDaemon(true);
             return thread;
         });
-        this.flusher.scheduleWithFixedDelay(this::flush, FLUSH_INTERVAL.toMillis(), FLUSH_INTERVAL.toMillis(),
+        this.flusher.scheduleWithFixedDelay(this::flush, this.flushInterval.toMillis(), this.flushInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
@@ -61,7 +71,8 @@ final class BufferedStandardOutputAppender extends OutputStreamAppender<ILogging
                 getOutputStream().flush();
             }
         }
-        catch (IOException ex) {
+        catch (IOException | RuntimeException ex) {
+            // reported, and the schedule goes on: an exception out of this task would end every later flush
             addError("Could not write access log lines to standard output", ex);
         }
         finally {

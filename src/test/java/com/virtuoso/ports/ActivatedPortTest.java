@@ -46,6 +46,27 @@ class ActivatedPortTest {
     }
 
     @Test
+    void aServerOnTheInheritedSocketIsNamedBeforeTheServiceManagerForItsRealUnits() {
+        ServiceUnits units = new ServiceUnits("trading.socket", "trading.service", false, true);
+        assertThat(ActivatedPort.among(8000, List.of(INIT, SERVER), (pid) -> pid == 4242, (pid) -> units))
+            .hasValueSatisfying((activated) -> {
+                assertThat(activated.holder()).isEqualTo(SERVER);
+                assertThat(activated.instead())
+                    .isEqualTo("stop the units instead: systemctl stop trading.socket trading.service");
+            });
+    }
+
+    @Test
+    void theServiceManagerAloneIsNotClaimedToHoldVirtuososUnits() {
+        assertThat(ActivatedPort.among(631, List.of(INIT), (pid) -> false, (pid) -> ServiceUnits.SHIPPED))
+            .hasValueSatisfying((activated) -> {
+                assertThat(activated.reason()).contains("Virtuoso's or another program's");
+                assertThat(activated.instead()).startsWith("stop the socket unit and its service instead: "
+                        + "'systemctl list-sockets' names the unit");
+            });
+    }
+
+    @Test
     void otherHoldersAreNot() {
         assertThat(ActivatedPort.among(8000, List.of(OTHER, SERVER), (pid) -> false, (pid) -> ServiceUnits.SHIPPED))
             .isEmpty();

@@ -7,6 +7,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,12 @@ class SocketActivationTest {
                 () -> null);
         assertThatExceptionOfType(InheritedSocketException.class).isThrownBy(activation::detect)
             .withMessageContaining("LISTEN_FDS=one is not a number");
+        for (String signed : List.of("-1", "+1")) {
+            SocketActivation odd = new SocketActivation(Map.of("LISTEN_FDS", signed, "LISTEN_PID", "4242"), PID,
+                    () -> null);
+            assertThatExceptionOfType(InheritedSocketException.class).isThrownBy(odd::detect)
+                .withMessageContaining("LISTEN_FDS=" + signed + " is not a number");
+        }
     }
 
     private static ServerSocketChannel listening() throws Exception {

@@ -34,6 +34,8 @@ class BufferedStandardOutputAppenderTest {
 
     private final LoggerContext context = new LoggerContext();
 
+    private final PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+
     private BufferedStandardOutputAppender appender;
 
     private Logger logger;
@@ -42,13 +44,12 @@ class BufferedStandardOutputAppenderTest {
     void replaceStandardOutput() {
         System.setOut(new PrintStream(this.output, true, StandardCharsets.UTF_8));
         this.context.setMDCAdapter(new LogbackMDCAdapter());
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(this.context);
-        encoder.setPattern("%m%n");
-        encoder.start();
+        this.encoder.setContext(this.context);
+        this.encoder.setPattern("%m%n");
+        this.encoder.start();
         this.appender = new BufferedStandardOutputAppender();
         this.appender.setContext(this.context);
-        this.appender.setEncoder(encoder);
+        this.appender.setEncoder(this.encoder);
         this.appender.start();
         this.logger = this.context.getLogger("test.access");
         this.logger.setAdditive(false);
@@ -93,7 +94,16 @@ class BufferedStandardOutputAppenderTest {
 
     @Test
     void stoppingWritesWhatIsBufferedAndLeavesStandardOutputOpen() {
+        // an interval no test waits for: only the stop can write the line
+        this.appender.stop();
+        this.appender = new BufferedStandardOutputAppender(Duration.ofHours(1));
+        this.appender.setContext(this.context);
+        this.appender.setEncoder(this.encoder);
+        this.appender.start();
+        this.logger.detachAndStopAllAppenders();
+        this.logger.addAppender(this.appender);
         this.logger.info("last words");
+        assertThat(this.output.text()).isEmpty();
         this.appender.stop();
         assertThat(this.output.text()).isEqualTo("last words\n");
         System.out.print("still open");
