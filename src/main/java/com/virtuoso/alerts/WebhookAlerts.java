@@ -67,7 +67,12 @@ public final class WebhookAlerts implements AutoCloseable {
 
     private final Consumer<String> warnings;
 
-    private final HttpClient http;
+    /**
+     * Made for the first delivery, not with the alerts: a JDK HTTP client sets up TLS as it is
+     * built (the trust store and some 300 classes), a cost that does not belong before the server
+     * listens, nor in a server without webhooks. Only the sender thread uses it.
+     */
+    private HttpClient http;
 
     private final ThreadPoolExecutor sender;
 
@@ -102,7 +107,6 @@ public final class WebhookAlerts implements AutoCloseable {
                     thread.setDaemon(true);
                     return thread;
                 }, (task, executor) -> dropOldest(task));
-        this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
         this.webhooks.forEach((webhook) -> webhook.url().cleartextWarning().ifPresent(warnings));
     }
 
@@ -184,7 +188,7 @@ public final class WebhookAlerts implements AutoCloseable {
                 failure = "no answer within the deadline of " + deadline.toMillis() + " ms";
                 break;
             }
-            CompletableFuture<HttpResponse<Void>> response = http.sendAsync(request,
+            CompletableFuture<HttpResponse<Void>> response = http().sendAsync(request,
                     HttpResponse.BodyHandlers.discarding());
             try {
                 int status = response.get(left, TimeUnit.NANOSECONDS).statusCode();
@@ -212,6 +216,13 @@ public final class WebhookAlerts implements AutoCloseable {
             }
         }
         warnUnreachable(webhook, event, failure);
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        }
+        return http;
     }
 
     private void warnUnreachable(Webhook webhook, PortEvent event, String failure) {

@@ -1,0 +1,49 @@
+package com.virtuoso.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.virtuoso.testing.FreePorts;
+import com.virtuoso.testing.JarProcess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the packaged server loads as it starts: only what a start needs, so that Virtuoso starts
+ * as fast as a plain Spring Boot app with the same starters (bench/StartupBenchmark). Each class
+ * named here once cost hundreds of classes before the port was bound.
+ */
+class StartupFootprintIT {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void aStartLoadsNoBeanValidationNoHttpClientAndNoTls() throws Exception {
+        int port = FreePorts.pick(1).get(0);
+        JarProcess.writeConfig(directory, "web_server:\n  host: \"127.0.0.1\"\n  port: " + port
+                + "\n  fallback_ports: []\n  state_dir: \"" + directory.resolve("state") + "\"\n");
+        Path classes = directory.resolve("classes.log");
+        try (JarProcess server = JarProcess.start(directory,
+                Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classes))) {
+            assertThat(server.awaitListening()).isEqualTo(port);
+            await().atMost(Duration.ofSeconds(60)).until(() -> server.output().contains("Started VirtuosoApplication"));
+        }
+        List<String> loaded = Files.readAllLines(classes);
+        assertThat(loaded).as("classes loaded").hasSizeGreaterThan(1000);
+        // Bean Validation: nothing validates through it (the web_server block validates itself)
+        assertThat(loaded).filteredOn((line) -> line.contains(" org.hibernate.validator.")).isEmpty();
+        assertThat(loaded).filteredOn((line) -> line.contains(" jakarta.validation.")).isEmpty();
+        // the webhook client, and the TLS set-up it brings, wait for the first alert
+        assertThat(loaded).filteredOn((line) -> line.contains(" jdk.internal.net.http.HttpClientImpl ")).isEmpty();
+        assertThat(loaded).filteredOn((line) -> line.contains(" sun.security.ssl.SSLContextImpl ")).isEmpty();
+    }
+
+}
