@@ -7,24 +7,47 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Launch to first HTTP 200 on /actuator/health, with the primary port free and with the primary
- * and three fallbacks taken, interleaved so that both see the same machine. Prints the medians
- * and their ratio; the port conflicts should cost under 3% of a start.
+ * Launch to first HTTP 200 on /actuator/health, interleaved so that every case sees the same
+ * machine:
+ * <ul>
+ * <li>Virtuoso with the primary port free, and with the primary and three fallbacks taken: the
+ * port conflicts should cost under 3% of a start;</li>
+ * <li>a plain Spring Boot app with Virtuoso's starters and libraries and none of its code
+ * (bench/same-starters): Virtuoso's own code should cost under 5% (ratio virtuoso/same-starters
+ * at most 1.05);</li>
+ * <li>a plain webmvc + actuator app (bench/baseline): what the libraries beyond those cost
+ * (ratio same-starters/bare), and each one alone, from the same-starters variants built without
+ * it (same-starters-without-security.jar and so on) when they are there.</li>
+ * </ul>
+ * Each launch is measured twice: wall time, and the CPU time the process has used when the first
+ * 200 arrives (user + system, all its threads). On a machine shared with other work the wall time
+ * follows what the rest of the machine does; the CPU time far less. One extra launch of each app
+ * before the timed ones (it also warms the page cache) logs the classes it loads, counted per jar.
  *
- * Run after ./mvnw -q package -DskipTests:
- *   java bench/StartupBenchmark.java [runs per case, default 8] [jar, default target/virtuoso.jar] [baseline jar]
- * With a baseline jar (e.g. one built from an earlier commit), its free-port launches are
- * interleaved too and the ratio jar/baseline is printed: what a change costs at start-up.
+ * Run after building the three apps:
+ *   ./mvnw -q package -DskipTests
+ *   ./mvnw -q -f bench/same-starters/pom.xml package
+ *   ./mvnw -q -f bench/baseline/pom.xml package
+ *   java bench/StartupBenchmark.java [runs per case, default 8] [jar, default target/virtuoso.jar] [earlier jar]
+ * An earlier Virtuoso jar (e.g. one built from an earlier commit) is interleaved too, and the ratio
+ * jar/earlier is printed: what a change costs at start-up.
  *
  * Binds 127.0.0.1 only, on ports picked at run time below the ephemeral range.
  */
@@ -34,53 +57,159 @@ public class StartupBenchmark {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    private static final Path SAME_STARTERS = Path.of("bench/same-starters/target/same-starters.jar");
+
+    private static final Path BARE = Path.of("bench/baseline/target/baseline.jar");
+
+    private static final Pattern NESTED_JAR = Pattern.compile("source: jar:nested:.*!BOOT-INF/lib/(.*)\\.jar!/");
+
+    /** One app: a Virtuoso jar takes web_server settings, a plain app Spring Boot's. */
+    record App(String name, Path jar, boolean virtuoso) {
+    }
+
+    /** One timed case: an app, with or without the primary port and three fallbacks taken. */
+    record Case(String name, App app, boolean conflicts) {
+    }
+
+    /** Launch to first 200: wall time, and the CPU time the server had used by then. */
+    record Launch(double wallMillis, double cpuMillis) {
+    }
+
     public static void main(String[] args) throws Exception {
         int runs = (args.length > 0) ? Integer.parseInt(args[0]) : 8;
-        Path jar = Path.of((args.length > 1) ? args[1] : "target/virtuoso.jar").toAbsolutePath();
-        Path baseline = (args.length > 2) ? Path.of(args[2]).toAbsolutePath() : null;
-        for (Path file : (baseline != null) ? List.of(jar, baseline) : List.of(jar)) {
-            if (!Files.isRegularFile(file)) {
-                System.err.println("No jar at " + file + ": run ./mvnw -q package -DskipTests first");
+        App virtuoso = new App("virtuoso", Path.of((args.length > 1) ? args[1] : "target/virtuoso.jar"), true);
+        App earlier = (args.length > 2) ? new App("earlier", Path.of(args[2]), true) : null;
+        App same = new App("same-starters", SAME_STARTERS, false);
+        App bare = new App("bare", BARE, false);
+        List<App> variants = variants();
+        List<App> apps = new ArrayList<>(List.of(virtuoso, same, bare));
+        if (earlier != null) {
+            apps.add(1, earlier);
+        }
+        apps.addAll(variants);
+        for (App app : apps) {
+            if (!Files.isRegularFile(app.jar())) {
+                System.err.println("No jar at " + app.jar().toAbsolutePath() + ": build the apps first: "
+                        + "./mvnw -q package -DskipTests && ./mvnw -q -f bench/same-starters/pom.xml package && "
+                        + "./mvnw -q -f bench/baseline/pom.xml package");
                 System.exit(2);
             }
         }
+        List<Case> cases = new ArrayList<>();
+        cases.add(new Case("virtuoso", virtuoso, false));
+        cases.add(new Case("virtuoso, 3 conflicts", virtuoso, true));
+        for (App app : apps.subList(1, apps.size())) {
+            cases.add(new Case(app.name(), app, false));
+        }
+
         Path work = Files.createTempDirectory("virtuoso-bench");
-        System.out.printf("jar %s, %d runs per case, interleaved, after one warm-up launch%n", jar, runs);
-        launch(jar, work, false); // warm the page cache
-        List<Double> free = new ArrayList<>();
-        List<Double> conflicts = new ArrayList<>();
-        List<Double> base = new ArrayList<>();
-        if (baseline != null) {
-            System.out.printf("baseline %s: the same launch with the primary free, interleaved%n", baseline);
-            launch(baseline, work, false);
+        System.out.printf("%d runs per case, interleaved (the order turns each round), after one launch of each "
+                + "app that counts the classes it loads%n", runs);
+        Map<String, Map<String, Integer>> classes = new LinkedHashMap<>();
+        for (App app : apps) {
+            System.out.printf("  %-28s %s%n", app.name(), app.jar());
+            classes.put(app.name(), countClasses(app, work));
         }
+        Map<String, List<Launch>> launches = new LinkedHashMap<>();
+        cases.forEach((c) -> launches.put(c.name(), new ArrayList<>()));
         for (int i = 0; i < runs; i++) {
-            free.add(launch(jar, work, false));
-            conflicts.add(launch(jar, work, true));
-            if (baseline != null) {
-                base.add(launch(baseline, work, false));
-                System.out.printf("run %2d: free %7.0f ms   3 conflicts %7.0f ms   baseline free %7.0f ms%n", i + 1,
-                        free.get(i), conflicts.get(i), base.get(i));
+            List<Case> order = new ArrayList<>(cases);
+            Collections.rotate(order, -i);
+            for (Case c : order) {
+                launches.get(c.name()).add(launch(c.app(), work, c.conflicts(), null));
             }
-            else {
-                System.out.printf("run %2d: free %7.0f ms   3 conflicts %7.0f ms%n", i + 1, free.get(i),
-                        conflicts.get(i));
+            StringBuilder line = new StringBuilder(String.format("run %2d:", i + 1));
+            for (Case c : cases) {
+                Launch last = launches.get(c.name()).get(i);
+                line.append(String.format("  %s %.0f/%.0f", c.name(), last.wallMillis(), last.cpuMillis()));
+            }
+            System.out.println(line + "  (wall/cpu ms)");
+        }
+
+        System.out.println();
+        System.out.printf("%-36s %9s %9s %9s%n", "median launch -> first 200", "wall ms", "cpu ms", "classes");
+        for (Case c : cases) {
+            System.out.printf("%-36s %9.0f %9.0f %9s%n", c.name(), wall(launches, c.name()), cpu(launches, c.name()),
+                    c.conflicts() ? "" : total(classes.get(c.app().name())));
+        }
+        System.out.println();
+        ratio("virtuoso/same-starters (Virtuoso's own code; goal <= 1.05)", launches, classes, "virtuoso",
+                "same-starters");
+        ratio("same-starters/bare (the libraries beyond webmvc + actuator)", launches, classes, "same-starters",
+                "bare");
+        ratio("virtuoso/bare", launches, classes, "virtuoso", "bare");
+        ratio("conflicts/free (goal < 1.03)", launches, classes, "virtuoso, 3 conflicts", "virtuoso");
+        if (earlier != null) {
+            ratio("virtuoso/earlier jar", launches, classes, "virtuoso", "earlier");
+        }
+        if (!variants.isEmpty()) {
+            System.out.println();
+            System.out.printf("%-36s %9s %9s %9s%n", "each library's cost (same-starters", "wall ms", "cpu ms",
+                    "classes");
+            System.out.printf("%-36s%n", "  minus the variant without it)");
+            for (App variant : variants) {
+                String library = variant.name().substring("same-starters-without-".length());
+                System.out.printf("%-36s %+9.0f %+9.0f %+9d%n", "  " + library,
+                        wall(launches, "same-starters") - wall(launches, variant.name()),
+                        cpu(launches, "same-starters") - cpu(launches, variant.name()),
+                        total(classes.get("same-starters")) - total(classes.get(variant.name())));
             }
         }
-        double freeMedian = median(free);
-        double conflictMedian = median(conflicts);
-        System.out.printf("median launch -> first 200: primary free %.0f ms, primary + 3 fallbacks taken %.0f ms%n",
-                freeMedian, conflictMedian);
-        System.out.printf("ratio conflicts/free: %.3f (target < 1.030)%n", conflictMedian / freeMedian);
-        if (baseline != null) {
-            double baseMedian = median(base);
-            System.out.printf("median baseline free %.0f ms; ratio jar/baseline: %.3f%n", baseMedian,
-                    freeMedian / baseMedian);
-        }
+        System.out.println();
+        System.out.println("classes loaded from jars that bare does not have (same-starters):");
+        classes.get("same-starters").entrySet().stream()
+            .filter((entry) -> entry.getKey().endsWith(".jar") && !classes.get("bare").containsKey(entry.getKey()))
+            .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+            .forEach((entry) -> System.out.printf("  %5d %s%n", entry.getValue(), entry.getKey()));
+        System.out.println("classes loaded, virtuoso minus same-starters, by where they come from:");
+        Map<String, Integer> ours = classes.get("virtuoso");
+        Map<String, Integer> theirs = classes.get("same-starters");
+        Map<String, Integer> difference = new TreeMap<>();
+        ours.forEach((source, count) -> difference.merge(source, count, Integer::sum));
+        theirs.forEach((source, count) -> difference.merge(source, -count, Integer::sum));
+        difference.entrySet().stream()
+            .filter((entry) -> entry.getValue() != 0)
+            .sorted((a, b) -> Integer.compare(Math.abs(b.getValue()), Math.abs(a.getValue())))
+            .limit(12)
+            .forEach((entry) -> System.out.printf("  %+5d %s%n", entry.getValue(), entry.getKey()));
     }
 
-    /** Milliseconds from launch to the first 200 on /actuator/health. */
-    private static double launch(Path jar, Path work, boolean withConflicts) throws Exception {
+    /** The same-starters variants that were built, each without one library. */
+    private static List<App> variants() throws IOException {
+        List<App> variants = new ArrayList<>();
+        Path directory = SAME_STARTERS.getParent();
+        if (Files.isDirectory(directory)) {
+            try (DirectoryStream<Path> jars = Files.newDirectoryStream(directory, "same-starters-without-*.jar")) {
+                jars.forEach((jar) -> variants
+                    .add(new App(jar.getFileName().toString().replace(".jar", ""), jar, false)));
+            }
+        }
+        variants.sort((a, b) -> a.name().compareTo(b.name()));
+        return variants;
+    }
+
+    /** One launch with -Xlog:class+load: the classes it has loaded by its first 200, per jar. */
+    private static Map<String, Integer> countClasses(App app, Path work) throws Exception {
+        Path log = work.resolve(app.name() + "-classes.log");
+        launch(app, work, false, log);
+        Map<String, Integer> counts = new TreeMap<>();
+        for (String line : Files.readAllLines(log)) {
+            int source = line.indexOf(" source: ");
+            if (source < 0) {
+                continue;
+            }
+            Matcher nested = NESTED_JAR.matcher(line);
+            String from = nested.find() ? nested.group(1) + ".jar"
+                    : line.contains("!BOOT-INF/classes") ? "the app's own classes"
+                    : (line.contains("source: jrt:") || line.contains("source: shared objects file")) ? "the JDK"
+                    : "generated (lambdas, proxies, CGLIB)";
+            counts.merge(from.replaceAll("-[0-9][^-]*(\\.Final)?\\.jar$", ".jar"), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    /** Milliseconds from launch to the first 200 on /actuator/health, and the server's CPU time then. */
+    private static Launch launch(App app, Path work, boolean withConflicts, Path classLog) throws Exception {
         List<Integer> ports = freePorts(5);
         List<ServerSocket> held = new ArrayList<>();
         if (withConflicts) {
@@ -90,12 +219,22 @@ public class StartupBenchmark {
                 held.add(socket);
             }
         }
-        String fallbacks = ports.subList(1, 5).toString().replaceAll("[\\[\\] ]", "");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString(), "--web_server.host=127.0.0.1",
-                "--web_server.port=" + ports.get(0), "--web_server.fallback_ports=" + fallbacks,
-                "--web_server.state_dir=" + work.resolve("state"), "--web_server.access_log=false")
-            .directory(work.toFile())
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        Path classLogSoFar = work.resolve("class-load.log");
+        if (classLog != null) {
+            command.add("-Xlog:class+load=info:file=" + classLogSoFar);
+        }
+        command.addAll(List.of("-jar", app.jar().toAbsolutePath().toString()));
+        if (app.virtuoso()) {
+            String fallbacks = ports.subList(1, 5).toString().replaceAll("[\\[\\] ]", "");
+            command.addAll(List.of("--web_server.host=127.0.0.1", "--web_server.port=" + ports.get(0),
+                    "--web_server.fallback_ports=" + fallbacks, "--web_server.state_dir=" + work.resolve("state"),
+                    "--web_server.access_log=false"));
+        }
+        else {
+            command.addAll(List.of("--server.address=127.0.0.1", "--server.port=" + ports.get(0)));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("last-run.log").toFile());
         int expectedPort = withConflicts ? ports.get(4) : ports.get(0);
@@ -103,7 +242,13 @@ public class StartupBenchmark {
         Process server = builder.start();
         try {
             awaitHealthy(server, expectedPort);
-            return (System.nanoTime() - start) / 1e6;
+            double wall = (System.nanoTime() - start) / 1e6;
+            double cpu = server.info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+            if (classLog != null) {
+                // what it loaded to answer, not what it loads as it shuts down
+                Files.copy(classLogSoFar, classLog);
+            }
+            return new Launch(wall, cpu);
         }
         finally {
             server.destroy();
@@ -117,8 +262,9 @@ public class StartupBenchmark {
     }
 
     private static void awaitHealthy(Process server, int port) throws Exception {
+        // the first request sets up Spring MVC: on a loaded machine it may take many seconds, and it counts
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
-            .timeout(Duration.ofSeconds(5))
+            .timeout(Duration.ofSeconds(60))
             .build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
@@ -137,6 +283,28 @@ public class StartupBenchmark {
             LockSupport.parkNanos(POLL.toNanos());
         }
         throw new IllegalStateException("no 200 on port " + port + " within 120 s");
+    }
+
+    private static void ratio(String label, Map<String, List<Launch>> launches, Map<String, Map<String, Integer>> classes,
+            String ours, String theirs) {
+        Map<String, Integer> ourClasses = classes.get(ours);
+        Map<String, Integer> theirClasses = classes.get(theirs);
+        String classRatio = (ourClasses != null && theirClasses != null)
+                ? String.format(", classes %.3f", (double) total(ourClasses) / total(theirClasses)) : "";
+        System.out.printf("ratio %s: wall %.3f, cpu %.3f%s%n", label, wall(launches, ours) / wall(launches, theirs),
+                cpu(launches, ours) / cpu(launches, theirs), classRatio);
+    }
+
+    private static double wall(Map<String, List<Launch>> launches, String name) {
+        return median(launches.get(name).stream().map(Launch::wallMillis).toList());
+    }
+
+    private static double cpu(Map<String, List<Launch>> launches, String name) {
+        return median(launches.get(name).stream().map(Launch::cpuMillis).toList());
+    }
+
+    private static int total(Map<String, Integer> classes) {
+        return classes.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     private static List<Integer> freePorts(int count) {
