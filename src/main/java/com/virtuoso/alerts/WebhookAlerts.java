@@ -70,7 +70,8 @@ public final class WebhookAlerts implements AutoCloseable {
     /**
      * Made for the first delivery, not with the alerts: a JDK HTTP client sets up TLS as it is
      * built (the trust store and some 300 classes), a cost that does not belong before the server
-     * listens, nor in a server without webhooks. Only the sender thread uses it.
+     * listens, nor in a server without webhooks. Used by the sender thread only; {@link #http()} is
+     * synchronized all the same, as the executor replaces that thread should it die.
      */
     private HttpClient http;
 
