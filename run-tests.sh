@@ -2,13 +2,14 @@
 # Every test, on a fresh machine. The security tests act as a client on another host from a
 # network namespace of their own (ip netns + veth, curl inside it): that needs root, iproute2 and
 # curl, which this script installs when they are missing, as it does shellcheck for the launcher's
-# test (LauncherIT). Then: ./mvnw verify.
+# test (LauncherIT) and python3 for the socket holder of SocketActivationIT. Then: ./mvnw verify.
 set -eu
 cd "$(dirname "$0")"
 missing=""
 command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
 command -v shellcheck >/dev/null 2>&1 || missing="$missing shellcheck"
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 if [ "$(id -u)" -ne 0 ]; then
     echo "run-tests.sh: the tests create network namespaces, which needs root: run it as root (sudo ./run-tests.sh)" >&2
     exit 1
