@@ -133,6 +133,33 @@ class LauncherIT {
     }
 
     @Test
+    void aJarWhoseContentIsNotTheHashedOneIsNotCachedUnderThatHash() throws Exception {
+        Path copy = Files.copy(Path.of(JarProcess.jar()), directory.resolve("virtuoso.jar"));
+        Map<String, String> environment = Map.of(VIRTUOSO_JAR, copy.toString());
+        assertThat(run(launcherCommand("ports", "--version"), environment).exitCode()).isZero();
+        // as if the jar had been replaced between its hashing and its extraction: the remembered
+        // sum no longer names the content, and no cache is made for that sum yet
+        Path sum;
+        try (Stream<Path> sums = Files.list(cache.resolve("jar-sums"))) {
+            sum = sums.findFirst().orElseThrow();
+        }
+        Files.writeString(sum, "0".repeat(64) + "\n");
+        Run replaced = run(launcherCommand("ports", "--version"), environment);
+        assertThat(replaced.exitCode()).isZero();
+        assertThat(replaced.stdout()).isEqualTo(run(javaJar("ports", "--version"), Map.of()).stdout());
+        assertThat(replaced.stderr()).contains("changed while the cache was prepared: starting without the cache");
+        try (Stream<Path> entries = Files.list(cache)) {
+            List<Path> zeroKeyed = entries.filter((entry) -> entry.getFileName().toString().startsWith("0000"))
+                .toList();
+            for (Path entry : zeroKeyed) {
+                try (Stream<Path> layouts = Files.list(entry)) {
+                    assertThat(layouts).as("no layout under the wrong key").isEmpty();
+                }
+            }
+        }
+    }
+
+    @Test
     void aJarWithOtherContentGetsACacheOfItsOwnAndACopyOfTheSameJarDoesNot() throws Exception {
         Path copy = Files.copy(Path.of(JarProcess.jar()), directory.resolve("virtuoso.jar"));
         Run original = run(launcherCommand("ports", "--version"), Map.of(VIRTUOSO_JAR, copy.toString()));
