@@ -31,20 +31,28 @@ final class BufferedStandardOutputAppender extends OutputStreamAppender<ILogging
 
     private final Duration flushInterval;
 
+    private final OutputStream target;
+
     private ScheduledExecutorService flusher;
 
     BufferedStandardOutputAppender() {
-        this(FLUSH_INTERVAL);
+        this(FLUSH_INTERVAL, new StandardOutput());
     }
 
-    BufferedStandardOutputAppender(Duration flushInterval) {
+    /**
+     * An appender that writes to {@code target} (which it never closes) instead of standard
+     * output. Tests use it: replacing {@link System#out} would also catch lines from every other
+     * console appender in the JVM.
+     */
+    BufferedStandardOutputAppender(Duration flushInterval, OutputStream target) {
         this.flushInterval = flushInterval;
+        this.target = target;
     }
 
     @Override
     public void start() {
         setImmediateFlush(false);
-        setOutputStream(new BufferedOutputStream(new StandardOutput(), BUFFER_SIZE));
+        setOutputStream(new BufferedOutputStream(new Unclosed(this.target), BUFFER_SIZE));
         super.start();
         this.flusher = Executors.newSingleThreadScheduledExecutor((task) -> {
             Thread thread = new Thread(task, "virtuoso-access-log-flush");
@@ -80,10 +88,38 @@ final class BufferedStandardOutputAppender extends OutputStreamAppender<ILogging
         }
     }
 
-    /**
-     * Whatever {@link System#out} is at the time of each write (tests and tools replace it), never
-     * closed.
-     */
+    /** Writes through to a stream that outlives the appender: closing it only flushes. */
+    private static final class Unclosed extends OutputStream {
+
+        private final OutputStream target;
+
+        Unclosed(OutputStream target) {
+            this.target = target;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            this.target.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            this.target.write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            this.target.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            this.target.flush();
+        }
+
+    }
+
+    /** Whatever {@link System#out} is at the time of each write (tools replace it). */
     private static final class StandardOutput extends OutputStream {
 
         @Override

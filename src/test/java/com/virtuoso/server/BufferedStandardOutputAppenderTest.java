@@ -1,7 +1,6 @@
 package com.virtuoso.server;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -24,11 +23,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Lines reach standard output whole, many to a write, within a bounded delay, and all of them at
- * a stop.
+ * a stop. The appender writes to a stream of the test's own, not to a replaced {@link System#out}:
+ * console appenders of other Spring contexts alive in this JVM write to whatever {@code System.out}
+ * is, and their lines would land in the test's output.
  */
 class BufferedStandardOutputAppenderTest {
-
-    private final PrintStream original = System.out;
 
     private final CountingOutput output = new CountingOutput();
 
@@ -41,13 +40,12 @@ class BufferedStandardOutputAppenderTest {
     private Logger logger;
 
     @BeforeEach
-    void replaceStandardOutput() {
-        System.setOut(new PrintStream(this.output, true, StandardCharsets.UTF_8));
+    void startAppender() {
         this.context.setMDCAdapter(new LogbackMDCAdapter());
         this.encoder.setContext(this.context);
         this.encoder.setPattern("%m%n");
         this.encoder.start();
-        this.appender = new BufferedStandardOutputAppender();
+        this.appender = new BufferedStandardOutputAppender(BufferedStandardOutputAppender.FLUSH_INTERVAL, this.output);
         this.appender.setContext(this.context);
         this.appender.setEncoder(this.encoder);
         this.appender.start();
@@ -57,9 +55,8 @@ class BufferedStandardOutputAppenderTest {
     }
 
     @AfterEach
-    void restoreStandardOutput() {
+    void stopAppender() {
         this.appender.stop();
-        System.setOut(this.original);
     }
 
     @Test
@@ -93,10 +90,10 @@ class BufferedStandardOutputAppenderTest {
     }
 
     @Test
-    void stoppingWritesWhatIsBufferedAndLeavesStandardOutputOpen() {
+    void stoppingWritesWhatIsBufferedAndLeavesTheTargetOpen() {
         // an interval no test waits for: only the stop can write the line
         this.appender.stop();
-        this.appender = new BufferedStandardOutputAppender(Duration.ofHours(1));
+        this.appender = new BufferedStandardOutputAppender(Duration.ofHours(1), this.output);
         this.appender.setContext(this.context);
         this.appender.setEncoder(this.encoder);
         this.appender.start();
@@ -106,14 +103,15 @@ class BufferedStandardOutputAppenderTest {
         assertThat(this.output.text()).isEmpty();
         this.appender.stop();
         assertThat(this.output.text()).isEqualTo("last words\n");
-        System.out.print("still open");
-        assertThat(this.output.text()).endsWith("still open");
+        assertThat(this.output.closed()).isFalse();
     }
 
     /** The bytes written and how many writes brought them. */
     private static final class CountingOutput extends ByteArrayOutputStream {
 
         private final AtomicInteger writes = new AtomicInteger();
+
+        private volatile boolean closed;
 
         @Override
         public synchronized void write(byte[] bytes, int offset, int length) {
@@ -127,6 +125,15 @@ class BufferedStandardOutputAppenderTest {
 
         int writes() {
             return this.writes.get();
+        }
+
+        @Override
+        public void close() {
+            this.closed = true;
+        }
+
+        boolean closed() {
+            return this.closed;
         }
 
     }
