@@ -19,6 +19,7 @@ import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.tomcat.TomcatContextCustomizer;
 import org.springframework.boot.tomcat.TomcatProtocolHandlerCustomizer;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -143,10 +144,10 @@ public class PortFallbackConfiguration {
 
     @Bean
     RunningInstance runningInstance(StartupPorts ports, StateDirectory stateDirectory, Environment environment,
-            ObjectProvider<BuildProperties> build) {
+            ObjectProvider<BuildProperties> build, ApplicationEventPublisher events) {
         InstanceRegistry registry = new InstanceRegistry(stateDirectory);
         String version = build.stream().map(BuildProperties::getVersion).findFirst().orElse("unknown");
-        return new RunningInstance(ports, registry, version, ConfigFile.of(environment));
+        return new RunningInstance(ports, registry, version, ConfigFile.of(environment), events);
     }
 
     @Bean

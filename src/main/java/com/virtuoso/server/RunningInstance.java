@@ -13,10 +13,12 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 
 import com.virtuoso.instances.InstanceRecord;
 import com.virtuoso.instances.InstanceRegistry;
+import com.virtuoso.instances.ServerListening;
 import com.virtuoso.ports.PortSelection;
 import com.virtuoso.ports.ProcessStart;
 
@@ -36,13 +38,17 @@ class RunningInstance implements ApplicationListener<WebServerInitializedEvent>,
 
     private final Optional<Path> configFile;
 
+    private final ApplicationEventPublisher events;
+
     private final long pid = ProcessHandle.current().pid();
 
-    RunningInstance(StartupPorts ports, InstanceRegistry registry, String version, Optional<Path> configFile) {
+    RunningInstance(StartupPorts ports, InstanceRegistry registry, String version, Optional<Path> configFile,
+            ApplicationEventPublisher events) {
         this.ports = ports;
         this.registry = registry;
         this.version = version;
         this.configFile = configFile;
+        this.events = events;
     }
 
     @Override
@@ -62,7 +68,10 @@ class RunningInstance implements ApplicationListener<WebServerInitializedEvent>,
         register(port);
     }
 
-    /** Registers this server as listening on {@code port}: at start, and when the monitor moves it. */
+    /**
+     * Registers this server as listening on {@code port}, and publishes it as {@link ServerListening}:
+     * at start, and when the monitor moves it.
+     */
     void register(int port) {
         int primary = ports.candidates().primary();
         Instant started = ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
@@ -77,6 +86,7 @@ class RunningInstance implements ApplicationListener<WebServerInitializedEvent>,
             logger.warn("Could not register this instance in " + registry.fileOf(pid) + ": " + ex
                     + "; 'ports list' will not show it");
         }
+        events.publishEvent(new ServerListening(instance));
     }
 
     /** The address of the main listener: the inherited socket's when there is one, else the configured host. */

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +26,9 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.event.EventListener;
 
+import com.virtuoso.instances.ServerListening;
 import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.InProcessServer;
 import com.virtuoso.testing.ListenerProcess;
@@ -53,11 +56,16 @@ class PortMonitorTest {
         int primary = ports.get(0);
         int fallback = ports.get(1);
         ListenerProcess holder = ListenerProcess.start("127.0.0.1", primary);
-        try (InProcessServer server = InProcessServer.start(state, "--web_server.port=" + primary,
-                "--web_server.fallback_ports=" + fallback, "--web_server.reclaim=true",
-                "--web_server.monitor.interval=" + INTERVAL.toMillis() + "ms",
+        try (InProcessServer server = InProcessServer.start(state, List.of(ListeningEvents.class),
+                "--web_server.port=" + primary, "--web_server.fallback_ports=" + fallback,
+                "--web_server.reclaim=true", "--web_server.monitor.interval=" + INTERVAL.toMillis() + "ms",
                 "--web_server.reclaim_release_fallback_after=2s")) {
             assertThat(server.port()).isEqualTo(fallback);
+            ListeningEvents listening = server.context().getBean(ListeningEvents.class);
+            assertThat(listening.events()).singleElement().satisfies((event) -> {
+                assertThat(event.instance().port()).isEqualTo(fallback);
+                assertThat(event.fellBack()).isTrue();
+            });
             await().atMost(Duration.ofSeconds(10)).until(() -> server.getJson("/actuator/ports")
                 .get("monitor")
                 .get("primaryHolder")
@@ -85,7 +93,28 @@ class PortMonitorTest {
             Path instance = state.resolve("instances/" + ProcessHandle.current().pid() + ".json");
             await().atMost(Duration.ofSeconds(10))
                 .until(() -> Files.readString(instance).contains("\"port\":" + primary + ","));
+            // what tells clients where the server is hears it too
+            assertThat(listening.events()).last().satisfies((event) -> {
+                assertThat(event.instance().port()).isEqualTo(primary);
+                assertThat(event.fellBack()).isFalse();
+            });
         }
+    }
+
+    /** Every {@link ServerListening} the server published. */
+    static class ListeningEvents {
+
+        private final List<ServerListening> events = new CopyOnWriteArrayList<>();
+
+        @EventListener
+        void on(ServerListening event) {
+            events.add(event);
+        }
+
+        List<ServerListening> events() {
+            return events;
+        }
+
     }
 
     @Test

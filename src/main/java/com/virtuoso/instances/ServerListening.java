@@ -1,0 +1,22 @@
+package com.virtuoso.instances;
+
+/**
+ * Where this server can be found, published as an application event each time its instance
+ * record is written: when it starts listening, and when the port monitor moves it back to its
+ * primary port. Whatever tells clients where the server is (the registry, service discovery,
+ * Prometheus targets) follows it.
+ * <p>
+ * Listeners run on the thread that publishes (the start, or the port monitor) and must not throw:
+ * a failure to tell others where the server is never stops the server. The server's shutdown is
+ * not an event: each listener undoes its own work as its bean is destroyed.
+ *
+ * @param instance the record, as written to the registry
+ */
+public record ServerListening(InstanceRecord instance) {
+
+    /** Whether the server listens on a port other than its primary one. */
+    public boolean fellBack() {
+        return this.instance.port() != this.instance.primaryPort();
+    }
+
+}
