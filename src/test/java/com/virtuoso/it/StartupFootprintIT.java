@@ -17,8 +17,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What the packaged server loads as it starts: only what a start needs, so that Virtuoso starts
- * as fast as a plain Spring Boot app with the same starters (bench/StartupBenchmark). Each class
- * named here once cost hundreds of classes before the port was bound.
+ * as fast as a plain Spring Boot app with the same starters (bench/StartupBenchmark), and the port
+ * manager answers soon (bench/LaunchBenchmark). Each class named here once cost hundreds of
+ * classes before the port was bound or the answer printed.
  */
 class StartupFootprintIT {
 
@@ -44,6 +45,24 @@ class StartupFootprintIT {
         // the webhook client, and the TLS set-up it brings, wait for the first alert
         assertThat(loaded).filteredOn((line) -> line.contains(" jdk.internal.net.http.HttpClientImpl ")).isEmpty();
         assertThat(loaded).filteredOn((line) -> line.contains(" sun.security.ssl.SSLContextImpl ")).isEmpty();
+    }
+
+    @Test
+    void aPortsCommandLoadsNoLoggingBackend() throws Exception {
+        int port = FreePorts.pick(1).get(0);
+        JarProcess.writeConfig(directory, "web_server:\n  host: \"127.0.0.1\"\n  port: " + port + "\n");
+        Path classes = directory.resolve("classes.log");
+        JarProcess check = JarProcess.start(directory,
+                Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classes), "ports", "check",
+                Integer.toString(port));
+        assertThat(check.awaitExit(Duration.ofSeconds(60))).isZero();
+        assertThat(check.output()).contains("Port " + port + " is free");
+        List<String> loaded = Files.readAllLines(classes);
+        assertThat(loaded).as("classes loaded").hasSizeGreaterThan(1000);
+        // Spring's logging goes nowhere in the port manager: no backend is looked for (40 ms)
+        assertThat(loaded).filteredOn((line) -> line.contains(" org.apache.logging.log4j.")).isEmpty();
+        assertThat(loaded).filteredOn((line) -> line.contains(" ch.qos.logback.")).isEmpty();
+        assertThat(loaded).filteredOn((line) -> line.contains(" org.apache.commons.logging.impl.NoOpLog ")).hasSize(1);
     }
 
 }
