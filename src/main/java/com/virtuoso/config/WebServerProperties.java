@@ -128,6 +128,14 @@ public class WebServerProperties implements Validator {
      */
     private List<String> publicEndpoints = new ArrayList<>();
 
+    /**
+     * Whether Virtuoso runs in a container, behind a port mapping that forwards its primary port
+     * only: auto tells it from /.dockerenv, /run/.containerenv, the container variable or
+     * KUBERNETES_SERVICE_HOST; true or false says so. In a container, readiness refuses traffic
+     * while the server is not on its primary port.
+     */
+    private InContainer inContainer = InContainer.AUTO;
+
     public String getHost() {
         return this.host;
     }
@@ -256,6 +264,14 @@ public class WebServerProperties implements Validator {
         this.publicEndpoints = publicEndpoints;
     }
 
+    public InContainer getInContainer() {
+        return inContainer;
+    }
+
+    public void setInContainer(InContainer inContainer) {
+        this.inContainer = inContainer;
+    }
+
     @Override
     public boolean supports(Class<?> type) {
         return WebServerProperties.class.isAssignableFrom(type);
@@ -274,6 +290,9 @@ public class WebServerProperties implements Validator {
         requirePorts(errors, "additionalPorts", properties.getAdditionalPorts(), 1);
         requirePorts(errors, "managementFallbackPorts", properties.getManagementFallbackPorts(), 0);
         requireText(errors, "stateDir", properties.getStateDir());
+        if (properties.getInContainer() == null) {
+            errors.rejectValue("inContainer", "required", "must be auto, true or false");
+        }
         Duration interval = properties.getMonitor().getInterval();
         if (interval == null || interval.compareTo(Duration.ofMillis(100)) < 0) {
             errors.rejectValue("monitor.interval", "range", "must be 100ms or more");
@@ -311,6 +330,20 @@ public class WebServerProperties implements Validator {
     /**
      * The port monitor: a periodic look at where the server listens and who holds its primary port.
      */
+    /** Whether Virtuoso runs in a container: detected, or said. */
+    public enum InContainer {
+
+        /** Detected from the signs container runtimes leave. */
+        AUTO,
+
+        /** In a container, whatever the signs say. */
+        TRUE,
+
+        /** Not in a container, whatever the signs say (a VM that carries /.dockerenv, say). */
+        FALSE
+
+    }
+
     public static class Monitor {
 
         /**

@@ -27,6 +27,7 @@ import org.springframework.core.env.Environment;
 import com.virtuoso.alerts.WebhookAlerts;
 import com.virtuoso.config.ConfigFile;
 import com.virtuoso.config.WebServerProperties;
+import com.virtuoso.container.ContainerReadiness;
 import com.virtuoso.history.ConflictHistory;
 import com.virtuoso.instances.InstanceRegistry;
 import com.virtuoso.ports.BindFailureClassifier;
@@ -175,8 +176,9 @@ public class PortFallbackConfiguration {
     }
 
     @Bean
-    PortsEndpoint portsEndpoint(StartupPorts ports, PortMonitor monitor, ObjectProvider<ManagementPorts> management) {
-        return new PortsEndpoint(ports, monitor, management.getIfAvailable());
+    PortsEndpoint portsEndpoint(StartupPorts ports, PortMonitor monitor, ObjectProvider<ManagementPorts> management,
+            ContainerReadiness container) {
+        return new PortsEndpoint(ports, monitor, management.getIfAvailable(), container.container());
     }
 
     @Bean

@@ -1,10 +1,12 @@
 package com.virtuoso.server;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
+import com.virtuoso.container.Container;
 import com.virtuoso.history.ConflictRecord;
 import com.virtuoso.ports.InheritedSocket;
 import com.virtuoso.ports.PortAttempt;
@@ -23,10 +25,13 @@ public class PortsEndpoint {
 
     private final ManagementPorts management;
 
-    PortsEndpoint(StartupPorts ports, PortMonitor monitor, ManagementPorts management) {
+    private final Optional<Container> container;
+
+    PortsEndpoint(StartupPorts ports, PortMonitor monitor, ManagementPorts management, Optional<Container> container) {
         this.ports = ports;
         this.monitor = monitor;
         this.management = management;
+        this.container = container;
     }
 
     @ReadOperation
@@ -43,7 +48,7 @@ public class PortsEndpoint {
                 ports.candidates().autoFallback(), selection.map(PortSelection::attempts).orElse(List.of()),
                 ports.additionalAttempts(), (management != null) ? managementReport(management.ports()) : null,
                 monitor.state(), ports.inherited().map(InheritedReport::of).orElse(null),
-                ports.history().newestFirst());
+                container.map(Container::evidence).orElse(null), ports.history().newestFirst());
     }
 
     private static ManagementReport managementReport(StartupPorts ports) {
@@ -71,13 +76,15 @@ public class PortsEndpoint {
      * @param monitor what the port monitor saw last
      * @param inheritedSocket the socket the main listener serves, handed over by the service manager,
      * or {@code null} when it bound its port itself
+     * @param container what says the server runs in a container ({@code /.dockerenv}, ...), or
+     * {@code null} when it does not
      * @param history the starts that met a conflict, newest first
      */
     public record PortsReport(String host, int primaryPort, Integer activePort, List<Integer> activePorts,
             boolean fellBack, Integer reclaimedPort,
             List<Integer> fallbackPorts, boolean autoFallback, List<PortAttempt> attempts,
             List<PortAttempt> additionalPorts, ManagementReport management, PortMonitor.State monitor,
-            InheritedReport inheritedSocket, List<ConflictRecord> history) {
+            InheritedReport inheritedSocket, String container, List<ConflictRecord> history) {
     }
 
     /**

@@ -132,9 +132,31 @@ class PackagedJarIT {
         }
     }
 
+    @Test
+    void aFallBackInAContainerIsNotReadyAndSaysWhy() throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        JarProcess.writeConfig(directory, "web_server:\n  host: \"127.0.0.1\"\n  port: " + ports.get(0)
+                + "\n  fallback_ports: [" + ports.get(1) + "]\n  state_dir: \"" + directory.resolve("state") + "\"\n");
+        // the variable Podman and systemd-nspawn set; where /.dockerenv exists, that is found first
+        try (ListenerProcess holder = ListenerProcess.start("127.0.0.1", ports.get(0));
+                JarProcess server = JarProcess.start(directory, Map.of("container", "podman"))) {
+            assertThat(server.awaitListening()).isEqualTo(ports.get(1));
+            await().atMost(Duration.ofSeconds(60))
+                .until(() -> server.output().contains("Started VirtuosoApplication"));
+            assertThat(get(ports.get(1), "/actuator/health/readiness").statusCode()).isEqualTo(503);
+            assertThat(get(ports.get(1), "/actuator/health/liveness").statusCode()).isEqualTo(200);
+            assertThat(server.output()).contains("Running in a container (")
+                .contains("Listening on fallback port " + ports.get(1) + " in a container: a port mapping to "
+                        + ports.get(0) + " does not reach it")
+                .doesNotContain("\tat ");
+        }
+    }
+
     private void config(int port, List<Integer> fallbacks, String more) throws Exception {
         JarProcess.writeConfig(directory, "web_server:\n  host: \"127.0.0.1\"\n  port: " + port + "\n  fallback_ports: "
-                + fallbacks + "\n  state_dir: \"" + directory.resolve("state") + "\"\n" + more);
+                + fallbacks + "\n  state_dir: \"" + directory.resolve("state") + "\"\n"
+                // the same server on every machine: CI runs where /.dockerenv exists, a laptop does not
+                + "  in_container: false\n" + more);
     }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {

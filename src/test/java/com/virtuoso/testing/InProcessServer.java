@@ -46,6 +46,10 @@ public final class InProcessServer implements AutoCloseable {
         if (all.stream().noneMatch((argument) -> argument.startsWith("--web_server.host="))) {
             all.add("--web_server.host=127.0.0.1");
         }
+        // the same server on every machine: CI runs where /.dockerenv exists, a laptop does not
+        if (all.stream().noneMatch((argument) -> argument.startsWith("--web_server.in_container="))) {
+            all.add("--web_server.in_container=false");
+        }
         List<Class<?>> sources = new ArrayList<>(List.of(VirtuosoApplication.class));
         sources.addAll(extraSources);
         return new InProcessServer(

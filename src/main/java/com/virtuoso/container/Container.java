@@ -1,0 +1,52 @@
+package com.virtuoso.container;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * That this process runs in a container, and what says so.
+ * <p>
+ * Each sign is one that container runtimes leave on purpose: Docker's {@code /.dockerenv},
+ * Podman's {@code /run/.containerenv}, the {@code container} variable (Podman, systemd-nspawn,
+ * LXC, Flatpak) and the {@code KUBERNETES_SERVICE_HOST} variable Kubernetes sets in every pod.
+ * Cgroup paths are not read: on cgroup v2 they no longer name the runtime.
+ *
+ * @param evidence the sign found, as an operator can check it ({@code /.dockerenv},
+ * {@code container=podman}, ...)
+ */
+public record Container(String evidence) {
+
+    /** The longest value of the {@code container} variable shown; runtimes set a short name. */
+    private static final int MAX_NAME = 40;
+
+    /** This process's container, if it runs in one. */
+    public static Optional<Container> detect() {
+        return detect(System.getenv(), Path.of("/"));
+    }
+
+    /**
+     * The container that {@code variables} and the files under {@code root} say this process
+     * runs in, if any.
+     */
+    static Optional<Container> detect(Map<String, String> variables, Path root) {
+        if (Files.exists(root.resolve(".dockerenv"))) {
+            return Optional.of(new Container("/.dockerenv"));
+        }
+        if (Files.exists(root.resolve("run/.containerenv"))) {
+            return Optional.of(new Container("/run/.containerenv"));
+        }
+        String container = variables.get("container");
+        if (container != null && !container.isBlank()) {
+            String name = container.strip().replaceAll("\\P{Graph}", "?");
+            return Optional.of(new Container("container="
+                    + ((name.length() > MAX_NAME) ? name.substring(0, MAX_NAME) + "..." : name)));
+        }
+        if (variables.containsKey("KUBERNETES_SERVICE_HOST")) {
+            return Optional.of(new Container("KUBERNETES_SERVICE_HOST"));
+        }
+        return Optional.empty();
+    }
+
+}

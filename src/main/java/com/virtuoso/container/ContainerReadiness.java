@@ -1,0 +1,88 @@
+package com.virtuoso.container;
+
+import java.util.Optional;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+
+import com.virtuoso.instances.ServerListening;
+
+/**
+ * In a container, a port mapping ({@code docker run -p}, a Kubernetes Service) forwards the
+ * primary port only, so a server that fell back cannot be reached through it: its readiness
+ * refuses traffic (HTTP 503 on {@code /actuator/health/readiness}, and on {@code /actuator/health},
+ * which includes readiness) until it is back on its primary port, and an orchestrator routes
+ * nothing to it meanwhile. Liveness is left alone: a server on a fallback port is not broken, and
+ * restarting it would not free the primary port.
+ * <p>
+ * Outside a container it does nothing: there a fallback port is as reachable as the primary.
+ */
+public class ContainerReadiness {
+
+    private static final Log logger = LogFactory.getLog(ContainerReadiness.class);
+
+    private final Optional<Container> container;
+
+    private final ApplicationEventPublisher events;
+
+    private volatile boolean offPrimary;
+
+    private volatile boolean ready;
+
+    public ContainerReadiness(Optional<Container> container, ApplicationEventPublisher events) {
+        this.container = container;
+        this.events = events;
+        container.ifPresent((found) -> logger.info("Running in a container (" + found.evidence() + "): after a fall "
+                + "back, readiness refuses traffic until the server is back on its primary port, as a port mapping "
+                + "forwards the primary port only. Not in a container? Set web_server.in_container: false"));
+    }
+
+    /** The container this server runs in, if it does. */
+    public Optional<Container> container() {
+        return container;
+    }
+
+    @EventListener
+    void listening(ServerListening event) {
+        if (container.isEmpty()) {
+            return;
+        }
+        boolean fellBack = event.fellBack();
+        offPrimary = fellBack;
+        if (fellBack) {
+            logger.warn("Listening on fallback port " + event.instance().port() + " in a container: a port mapping to "
+                    + event.instance().primaryPort() + " does not reach it. Readiness refuses traffic until the "
+                    + "primary port is back (web_server.reclaim: true takes it back without a restart). Publish the "
+                    + "fallback ports too (docker run -p for each), or set web_server.auto_fallback: false to fail "
+                    + "instead");
+            AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
+        }
+        else if (ready) {
+            logger.info("Back on primary port " + event.instance().port() + ": readiness accepts traffic again");
+            AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
+        }
+    }
+
+    @EventListener
+    void applicationReady(ApplicationReadyEvent event) {
+        ready = true;
+    }
+
+    /**
+     * Spring Boot says {@code ACCEPTING_TRAFFIC} once the application is ready, whatever port it
+     * is on: a server still off its primary port takes it back at once.
+     */
+    @EventListener
+    void readinessChanged(AvailabilityChangeEvent<ReadinessState> event) {
+        if (event.getSource() != this && event.getState() == ReadinessState.ACCEPTING_TRAFFIC && offPrimary) {
+            AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
+        }
+    }
+
+}
