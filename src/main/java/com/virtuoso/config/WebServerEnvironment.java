@@ -3,12 +3,14 @@ package com.virtuoso.config;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import org.springframework.boot.cloud.CloudPlatform;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -33,6 +35,9 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.util.ClassUtils;
 
+import com.virtuoso.container.Container;
+import com.virtuoso.container.InContainer;
+
 /**
  * Turns the {@code web_server} block of an environment into the Spring settings that do what
  * each key says; shared by the server (through {@link WebServerEnvironmentPostProcessor}) and
@@ -43,6 +48,8 @@ import org.springframework.util.ClassUtils;
  * {@code timeout_keep_alive} and {@code reload} to their Spring Boot properties, as defaults that
  * Spring's own keys override;</li>
  * <li>honours the old {@code WEB_SERVER_PORT} and {@code WEB_SERVER_HOST} variables, with a warning;</li>
+ * <li>honours {@code PORT} in a container or on a cloud platform, and ignores it elsewhere with a
+ * warning;</li>
  * <li>settles the primary port by one order of precedence (see {@link #portSource(Environment)}).</li>
  * </ul>
  */
@@ -52,6 +59,11 @@ public final class WebServerEnvironment {
     public static final String MAPPED_SOURCE = "virtuosoWebServer";
 
     static final String LEGACY_SOURCE = "virtuosoLegacyVariables";
+
+    static final String PLATFORM_PORT_SOURCE = "virtuosoPlatformPort";
+
+    /** The variable Cloud Run, Heroku and Cloud Foundry set to the port to listen on. */
+    private static final String PLATFORM_PORT = "PORT";
 
     /** The property source, first of all, that carries the primary port {@link #portSource} settled. */
     static final String PORT_SOURCE = "virtuosoPort";
@@ -76,6 +88,7 @@ public final class WebServerEnvironment {
      */
     public static WebServerProperties prepare(ConfigurableEnvironment environment, Consumer<String> warnings) {
         addLegacyVariables(environment, warnings);
+        addPlatformPort(environment, warnings);
         Binder binder = Binder.get(environment);
         WebServerProperties properties = bindValidated(binder);
         checkServerPort(environment, binder);
@@ -111,6 +124,55 @@ public final class WebServerEnvironment {
                 .addAfter(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
                         new OriginTrackedMapPropertySource(LEGACY_SOURCE, legacy));
         }
+    }
+
+    /**
+     * {@code PORT} is the primary port where a platform that sets it runs the server: in a
+     * container, or on a cloud platform Spring Boot detects. Elsewhere it is ignored, with a
+     * warning: a {@code PORT} left in a developer's shell must not move a trading server. It ranks
+     * below {@code WEBSERVER_PORT} and above the deprecated {@code WEB_SERVER_PORT}.
+     */
+    private static void addPlatformPort(ConfigurableEnvironment environment, Consumer<String> warnings) {
+        PropertySource<?> variables = environment.getPropertySources()
+            .get(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+        Object value = (variables != null) ? variables.getProperty(PLATFORM_PORT) : null;
+        if (value == null) {
+            return;
+        }
+        if (!onPlatform(environment, variables)) {
+            String shown = value.toString();
+            warnings.accept("Environment variable PORT=" + ((shown.length() > 20) ? shown.substring(0, 20) + "..." : shown)
+                    + " is ignored: Virtuoso reads PORT only in a container or on a cloud platform, and this is "
+                    + "neither (a PORT left in a shell must not move a trading server). Set web_server.port or "
+                    + "WEBSERVER_PORT instead, or web_server.in_container: true if this is a container");
+            return;
+        }
+        if (variables.containsProperty("SERVER_PORT") || variables.containsProperty("WEBSERVER_PORT")) {
+            return; // they rank above PORT
+        }
+        Map<String, Object> port = Map.of("web-server.port",
+                OriginTrackedValue.of(value, new SystemEnvironmentOrigin(PLATFORM_PORT)));
+        // above the variables, as Spring reads WEB_SERVER_PORT among them as web_server.port too
+        environment.getPropertySources()
+            .addBefore(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                    new OriginTrackedMapPropertySource(PLATFORM_PORT_SOURCE, port));
+    }
+
+    /** Whether the environment says it runs in a container or on a cloud platform. */
+    private static boolean onPlatform(ConfigurableEnvironment environment, PropertySource<?> variables) {
+        InContainer setting;
+        try {
+            setting = Binder.get(environment).bind(ConfigKeys.PREFIX + ".in-container", InContainer.class)
+                .orElse(InContainer.AUTO);
+        }
+        catch (BindException ex) {
+            setting = InContainer.AUTO; // reported once the whole block is validated
+        }
+        Map<String, String> values = new HashMap<>();
+        if (variables.getSource() instanceof Map<?, ?> map) {
+            map.forEach((name, value) -> values.put(String.valueOf(name), String.valueOf(value)));
+        }
+        return Container.detect(setting, values, Path.of("/")).isPresent() || CloudPlatform.getActive(environment) != null;
     }
 
     private static WebServerProperties bindValidated(Binder binder) {

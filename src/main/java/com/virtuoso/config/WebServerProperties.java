@@ -12,6 +12,7 @@ import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
 import com.virtuoso.alerts.WebhookFormat;
+import com.virtuoso.container.InContainer;
 
 /**
  * The {@code web_server} block of {@code config/application.yaml}.
@@ -330,20 +331,6 @@ public class WebServerProperties implements Validator {
     /**
      * The port monitor: a periodic look at where the server listens and who holds its primary port.
      */
-    /** Whether Virtuoso runs in a container: detected, or said. */
-    public enum InContainer {
-
-        /** Detected from the signs container runtimes leave. */
-        AUTO,
-
-        /** In a container, whatever the signs say. */
-        TRUE,
-
-        /** Not in a container, whatever the signs say (a VM that carries /.dockerenv, say). */
-        FALSE
-
-    }
-
     public static class Monitor {
 
         /**

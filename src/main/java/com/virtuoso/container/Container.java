@@ -21,9 +21,21 @@ public record Container(String evidence) {
     /** The longest value of the {@code container} variable shown; runtimes set a short name. */
     private static final int MAX_NAME = 40;
 
-    /** This process's container, if it runs in one. */
-    public static Optional<Container> detect() {
-        return detect(System.getenv(), Path.of("/"));
+    /** This process's container, if it runs in one, as {@code setting} says. */
+    public static Optional<Container> detect(InContainer setting) {
+        return detect(setting, System.getenv(), Path.of("/"));
+    }
+
+    /**
+     * The container this process runs in, as {@code setting} says or, when it says
+     * {@link InContainer#AUTO}, as {@code variables} and the files under {@code root} say.
+     */
+    public static Optional<Container> detect(InContainer setting, Map<String, String> variables, Path root) {
+        return switch (setting) {
+            case AUTO -> detect(variables, root);
+            case TRUE -> Optional.of(detect(variables, root).orElse(new Container("web_server.in_container: true")));
+            case FALSE -> Optional.empty();
+        };
     }
 
     /**

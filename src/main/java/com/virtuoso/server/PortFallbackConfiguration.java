@@ -27,7 +27,7 @@ import org.springframework.core.env.Environment;
 import com.virtuoso.alerts.WebhookAlerts;
 import com.virtuoso.config.ConfigFile;
 import com.virtuoso.config.WebServerProperties;
-import com.virtuoso.container.ContainerReadiness;
+import com.virtuoso.container.Container;
 import com.virtuoso.history.ConflictHistory;
 import com.virtuoso.instances.InstanceRegistry;
 import com.virtuoso.ports.BindFailureClassifier;
@@ -173,6 +173,11 @@ public class PortFallbackConfiguration {
         Duration half = interval.dividedBy(2);
         return (half.compareTo(MIN_HOLDER_LOOKUP) < 0) ? MIN_HOLDER_LOOKUP
                 : (half.compareTo(MAX_HOLDER_LOOKUP) > 0) ? MAX_HOLDER_LOOKUP : half;
+    }
+
+    @Bean
+    ContainerReadiness containerReadiness(WebServerProperties properties, ApplicationEventPublisher events) {
+        return new ContainerReadiness(Container.detect(properties.getInContainer()), events);
     }
 
     @Bean

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -24,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The server settles its primary port in the order the README gives, highest first: the command
  * line ({@code --server.port}, then {@code --web_server.port}), {@code SERVER_PORT},
- * {@code WEBSERVER_PORT}, {@code WEB_SERVER_PORT}, the file ({@code server.port}, then
- * {@code web_server.port}), the default. Each case sets one adjacent pair: the higher one wins.
+ * {@code WEBSERVER_PORT}, {@code PORT} (in a container or on a cloud platform),
+ * {@code WEB_SERVER_PORT}, the file ({@code server.port}, then {@code web_server.port}), the
+ * default. Each case sets one adjacent pair: the higher one wins.
  */
 class PortPrecedenceTest {
 
@@ -43,12 +45,34 @@ class PortPrecedenceTest {
                         "environment variable SERVER_PORT"),
                 Arguments.of(List.of(), Map.of("WEBSERVER_PORT", "9104", "WEB_SERVER_PORT", "9105"), "", 9104,
                         "environment variable WEBSERVER_PORT"),
+                Arguments.of(List.of(IN_A_CONTAINER), Map.of("WEBSERVER_PORT", "9104", "PORT", "9108"), "", 9104,
+                        "environment variable WEBSERVER_PORT"),
+                Arguments.of(List.of(IN_A_CONTAINER), Map.of("PORT", "9108", "WEB_SERVER_PORT", "9105"), "", 9108,
+                        "environment variable PORT"),
+                Arguments.of(List.of(), Map.of("PORT", "9108", "DYNO", "web.1"), "server:\n  port: 9106\n", 9108,
+                        "environment variable PORT"),
                 Arguments.of(List.of(), Map.of("WEB_SERVER_PORT", "9105"), "server:\n  port: 9106\n", 9105,
                         "environment variable WEB_SERVER_PORT"),
                 Arguments.of(List.of(), Map.of(), "web_server:\n  port: 9107\nserver:\n  port: 9106\n", 9106,
                         "application.yaml, line 4"),
                 Arguments.of(List.of(), Map.of(), "web_server:\n  port: 9107\n", 9107, "application.yaml, line 2"),
                 Arguments.of(List.of(), Map.of(), "", new WebServerProperties().getPort(), "default"));
+    }
+
+    private static final String IN_A_CONTAINER = "--web_server.in_container=true";
+
+    @Test
+    void portOutsideAContainerOrCloudPlatformIsIgnoredWithAWarning() throws Exception {
+        StandardEnvironment environment = environment(List.of("--web_server.in_container=false"),
+                Map.of("PORT", "9108"), "web_server:\n  port: 9107\n");
+        List<String> warnings = new ArrayList<>();
+        WebServerEnvironment.prepare(environment, warnings::add);
+        assertThat(environment.getProperty("server.port", Integer.class)).isEqualTo(9107);
+        assertThat(warnings).singleElement()
+            .asString()
+            .startsWith("Environment variable PORT=9108 is ignored: Virtuoso reads PORT only in a container or on a "
+                    + "cloud platform")
+            .contains("web_server.in_container: true");
     }
 
     @ParameterizedTest

@@ -1,4 +1,4 @@
-package com.virtuoso.container;
+package com.virtuoso.server;
 
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,4 +1,4 @@
-package com.virtuoso.container;
+package com.virtuoso.server;
 
 import java.util.Optional;
 
@@ -11,6 +11,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 
+import com.virtuoso.container.Container;
 import com.virtuoso.instances.ServerListening;
 
 /**
@@ -23,7 +24,7 @@ import com.virtuoso.instances.ServerListening;
  * <p>
  * Outside a container it does nothing: there a fallback port is as reachable as the primary.
  */
-public class ContainerReadiness {
+class ContainerReadiness {
 
     private static final Log logger = LogFactory.getLog(ContainerReadiness.class);
 
@@ -35,7 +36,7 @@ public class ContainerReadiness {
 
     private volatile boolean ready;
 
-    public ContainerReadiness(Optional<Container> container, ApplicationEventPublisher events) {
+    ContainerReadiness(Optional<Container> container, ApplicationEventPublisher events) {
         this.container = container;
         this.events = events;
         container.ifPresent((found) -> logger.info("Running in a container (" + found.evidence() + "): after a fall "
@@ -44,7 +45,7 @@ public class ContainerReadiness {
     }
 
     /** The container this server runs in, if it does. */
-    public Optional<Container> container() {
+    Optional<Container> container() {
         return container;
     }
 
