@@ -32,6 +32,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.security.web.util.matcher.AndRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
@@ -141,6 +142,19 @@ public class ActuatorSecurityConfiguration {
             .shouldObserveRequests(false)
             .shouldObserveAuthorizations(false)
             .build();
+    }
+
+    /**
+     * Spring Security's firewall with its own rules, every one of them, but header names and
+     * values checked without a regular expression (see {@link HeaderCharacters}).
+     */
+    @Bean
+    StrictHttpFirewall httpFirewall() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setAllowedHeaderNames(HeaderCharacters.NAME);
+        firewall.setAllowedHeaderValues(HeaderCharacters.VALUE);
+        firewall.setAllowedParameterNames(HeaderCharacters.NAME);
+        return firewall;
     }
 
     /** Every listener of the main server (fallback, additional, reclaimed) shares the engine's valves. */

@@ -43,6 +43,10 @@ public final class LoopbackPeerValve extends ValveBase {
 
     private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
 
+    private static final String COMMON_LOOPBACK = "127.0.0.1";
+
+    private static final String COMMON_LOOPBACK_6 = "0:0:0:0:0:0:0:1";
+
     private static final List<String> FORWARDING_HEADERS = List.of("Forwarded", "X-Forwarded-For",
             "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Real-IP",
             "X-Client-IP");
@@ -71,13 +75,21 @@ public final class LoopbackPeerValve extends ValveBase {
 
     private static boolean isLocalClient(Request request) {
         String peer = request.getPeerAddr();
-        return isLoopback(peer) && peer.equals(request.getRemoteAddr())
-                && FORWARDING_HEADERS.stream().noneMatch((header) -> request.getHeader(header) != null)
-                && isLoopbackHost(request.getHeader("Host"));
+        if (!isLoopback(peer) || !peer.equals(request.getRemoteAddr())) {
+            return false;
+        }
+        for (String header : FORWARDING_HEADERS) {
+            if (request.getHeader(header) != null) {
+                return false;
+            }
+        }
+        return isLoopbackHost(request.getHeader("Host"));
     }
 
     static boolean isLoopback(String address) {
-        return literal(address).filter(InetAddress::isLoopbackAddress).isPresent();
+        // the peer addresses of nearly every local request, as Tomcat writes them, first
+        return COMMON_LOOPBACK.equals(address) || COMMON_LOOPBACK_6.equals(address)
+                || literal(address).filter(InetAddress::isLoopbackAddress).isPresent();
     }
 
     /**
@@ -92,7 +104,7 @@ public final class LoopbackPeerValve extends ValveBase {
         String name = host.startsWith("[") ? host.substring(1, Math.max(1, host.indexOf(']')))
                 : (host.indexOf(':') >= 0) ? host.substring(0, host.indexOf(':')) : host;
         name = name.toLowerCase(Locale.ROOT);
-        return name.equals("localhost") || name.endsWith(".localhost") || literal(name)
+        return name.equals("localhost") || name.equals(COMMON_LOOPBACK) || name.endsWith(".localhost") || literal(name)
             .filter((address) -> address.isLoopbackAddress() || address.isAnyLocalAddress())
             .isPresent();
     }
