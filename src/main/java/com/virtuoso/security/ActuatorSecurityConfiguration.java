@@ -51,7 +51,12 @@ import com.virtuoso.config.WebServerProperties;
  * that sends them (HTTP basic) gets what a local one gets. Without them, remote access stays
  * closed: no user exists, and Spring Boot's generated password is never made (nor logged).</li>
  * </ul>
- * Requests outside the actuator are not this chain's business: the trading API keeps its own rules.
+ * The status page at {@code /} (see {@link StatusPageRequests}) follows the same rules: it is open to
+ * every client, and shows everything to a client the chain authenticated (a local one, or a remote
+ * one with the credentials) and the status alone to others; {@code /?sign-in} asks a remote
+ * browser for the credentials.
+ * <p>
+ * Other requests outside the actuator are not this chain's business: the trading API keeps its own rules.
  */
 @Configuration(proxyBeanMethods = false)
 public class ActuatorSecurityConfiguration {
@@ -78,7 +83,7 @@ public class ActuatorSecurityConfiguration {
     SecurityFilterChain localReadsSecurityFilterChain(HttpSecurity http) {
         // the two cheap questions first: most requests of a busy remote client stop there
         http.securityMatcher(
-                new AndRequestMatcher(LoopbackPeerValve::isLocalClient, LOCAL_READ, actuatorRequests()));
+                new AndRequestMatcher(LoopbackPeerValve::isLocalClient, LOCAL_READ, securedRequests()));
         http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated());
         http.addFilterBefore(new LoopbackClientAuthenticationFilter(), AuthorizationFilter.class);
         http.csrf((csrf) -> csrf.disable());
@@ -99,9 +104,12 @@ public class ActuatorSecurityConfiguration {
             logger.warn("web_server.public_endpoints opens 'ports' to every client on the network: it shows other "
                     + "processes' PIDs, users and command lines. Prefer spring.security.user credentials");
         }
-        http.securityMatcher(actuatorRequests());
+        http.securityMatcher(securedRequests());
         http.authorizeHttpRequests((requests) -> {
             requests.requestMatchers(healthRequests()).permitAll();
+            // the page shows a client what it may see; only asking to sign in needs credentials
+            requests.requestMatchers(StatusPageRequests.signIn()).authenticated();
+            requests.requestMatchers(StatusPageRequests.all()).permitAll();
             if (!publicEndpoints.isEmpty()) {
                 requests.requestMatchers(EndpointRequest.to(publicEndpoints.toArray(String[]::new))).permitAll();
             }
@@ -115,6 +123,11 @@ public class ActuatorSecurityConfiguration {
         // no login, so nothing to log out of: the filter would only ever match POST /logout
         http.logout((logout) -> logout.disable());
         return http.build();
+    }
+
+    /** What the chains secure: the actuator and the status page. */
+    private static RequestMatcher securedRequests() {
+        return new OrRequestMatcher(actuatorRequests(), StatusPageRequests.all());
     }
 
     /** Every actuator endpoint, and health's additional paths (the probes) on either server. */

@@ -41,7 +41,7 @@ import com.virtuoso.ports.PortSelection;
  * its own: the failure is logged, what that part would have told is reported as unknown, the rest
  * of the check still updates the state, and the next check runs. A check never stops the monitor.
  */
-class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, DisposableBean {
+public class PortMonitor implements ApplicationListener<WebServerInitializedEvent>, DisposableBean {
 
     private static final Log logger = LogFactory.getLog(PortMonitor.class);
 
