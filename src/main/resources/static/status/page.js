@@ -81,7 +81,8 @@
         throw new Error('the server answered ' + response.status);
       }
       show(await response.json());
-      setText('refresh', 'updated ' + new Date().toLocaleTimeString());
+      // UTC, as every time the server writes
+      setText('refresh', 'updated ' + new Date().toISOString().slice(11, 19) + 'Z');
       byId('refresh').classList.remove('failed');
     } catch (error) {
       setText('refresh', 'not updated since the last answer: ' + error.message);
