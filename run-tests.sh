@@ -3,6 +3,8 @@
 # network namespace of their own (ip netns + veth, curl inside it): that needs root, iproute2 and
 # curl, which this script installs when they are missing, as it does shellcheck for the launcher's
 # test (LauncherIT) and python3 for the socket holder of SocketActivationIT. Then: ./mvnw verify.
+# The status page's browser test drives Debian's chromium through chromium-driver, installed here too;
+# VIRTUOSO_REQUIRE_BROWSER=1 makes that test fail, not skip, should they still be missing.
 set -eu
 cd "$(dirname "$0")"
 missing=""
@@ -10,6 +12,8 @@ command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
 command -v shellcheck >/dev/null 2>&1 || missing="$missing shellcheck"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
 if [ "$(id -u)" -ne 0 ]; then
     echo "run-tests.sh: the tests create network namespaces, which needs root: run it as root (sudo ./run-tests.sh)" >&2
     exit 1
@@ -20,4 +24,5 @@ if [ -n "$missing" ]; then
     # shellcheck disable=SC2086 # one word per package
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
+export VIRTUOSO_REQUIRE_BROWSER=1
 exec ./mvnw verify "$@"

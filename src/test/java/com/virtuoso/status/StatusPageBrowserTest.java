@@ -9,7 +9,6 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,8 +67,8 @@ class StatusPageBrowserTest {
 
     private WebDriver browser;
 
-    @BeforeAll
-    static void needsChromium() {
+    /** Per test, not per class: a test aborted here is counted and reported as skipped, with the reason. */
+    private static void needsChromium() {
         if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
             return;
         }
@@ -83,6 +82,7 @@ class StatusPageBrowserTest {
 
     @BeforeEach
     void startBrowser() {
+        needsChromium();
         ChromeDriverService driver = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
             .usingAnyFreePort()
             .build();
