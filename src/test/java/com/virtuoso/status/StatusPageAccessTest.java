@@ -77,7 +77,10 @@ class StatusPageAccessTest {
             assertThat(details.get("primary").asString()).isEqualTo(report.get("primaryPort").asString());
             assertThat(details.get("attempts").get(0).get(3).asString())
                 .isEqualTo(report.get("attempts").get(0).get("holder").get("pid").asString());
-            assertThat(localGet(fallback, "/status/page.js").body()).contains("textContent");
+            assertThat(localGet(fallback, "/status/page.js").body()).contains("textContent")
+                .doesNotContain("innerHTML")
+                .doesNotContain("insertAdjacentHTML")
+                .doesNotContain("document.write");
 
             Response remotePage = remote.get(remoteUrl(fallback, "/"), "-i");
             assertThat(remotePage.status()).isEqualTo(200);
