@@ -60,7 +60,7 @@ class StatusPageTest {
         PortMonitor.State reclaimed = new PortMonitor.State(List.of(8000, 8001), 8000, START.plusSeconds(30),
                 List.of(), List.of(), START.plusSeconds(31), null, null);
         PortsReport report = new PortsReport("127.0.0.1", 8000, 8001, List.of(8000, 8001), true, 8000,
-                List.of(8001, 8002), true, attempts(), List.of(), null, reclaimed, null, List.of());
+                List.of(8001, 8002), true, attempts(), List.of(), null, reclaimed, null, null, List.of());
 
         String html = StatusPage.render(StatusView.of("UP", report));
 
@@ -121,7 +121,7 @@ class StatusPageTest {
 
     private static PortsReport fellBack(PortMonitor.State monitor, List<ConflictRecord> history) {
         return new PortsReport("127.0.0.1", 8000, 8001, monitor.activePorts(), true, null, List.of(8001, 8002), true,
-                attempts(), List.of(), null, monitor, null, history);
+                attempts(), List.of(), null, monitor, null, null, history);
     }
 
 }
