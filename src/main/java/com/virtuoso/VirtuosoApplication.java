@@ -2,6 +2,7 @@ package com.virtuoso;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.OptionalInt;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -14,10 +15,13 @@ import org.springframework.context.annotation.ComponentScan.Filter;
 import org.springframework.context.annotation.FilterType;
 
 import com.virtuoso.cli.PortsCli;
+import com.virtuoso.launch.ServerArguments;
 import com.virtuoso.server.StartupExitCodes;
 
 /**
- * Starts the Virtuoso web server, or with {@code ports} as first argument, runs the port manager.
+ * Starts the Virtuoso web server, or with {@code ports} as first argument, runs the port manager;
+ * {@code --help}, {@code --version} and look-alikes of Virtuoso's keys are answered without
+ * starting either (see {@link ServerArguments}).
  * <p>
  * {@code @SpringBootApplication} spelled out, to keep {@code @ManagementContextConfiguration}
  * classes out of the component scan: Spring Boot adds them to the management server's own context
@@ -41,6 +45,11 @@ public class VirtuosoApplication {
             System.setProperty("slf4j.internal.verbosity", "WARN");
             System.exit(PortsCli.run(Arrays.copyOfRange(args, 1, args.length), new PrintWriter(System.out, true),
                     new PrintWriter(System.err, true)));
+        }
+        OptionalInt answered = ServerArguments.answer(args, new PrintWriter(System.out, true),
+                new PrintWriter(System.err, true));
+        if (answered.isPresent()) {
+            System.exit(answered.getAsInt());
         }
         try {
             SpringApplication.run(VirtuosoApplication.class, args);

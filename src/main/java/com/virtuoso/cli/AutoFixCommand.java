@@ -30,6 +30,7 @@ import com.virtuoso.server.RunningJar;
  * {@code ports auto-fix}: make the next start succeed on the configured port, harming no one.
  */
 @Command(name = "auto-fix", mixinStandardHelpOptions = true,
+        versionProvider = PortsCommand.Version.class,
         description = { "Make the next start succeed on the configured port. When the port is held by a running "
                 + "Virtuoso server of this deployment (its registry record names the same config file, or both "
                 + "run on defaults in the same directory; PID and start time verified), stop it as 'kill' would, "

@@ -20,6 +20,7 @@ import com.virtuoso.ports.PortProbe;
  * {@code ports check PORT}: is the port free on the configured host, and if not, who listens on it.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
+        versionProvider = PortsCommand.Version.class,
         description = { "Tell whether PORT is free on the configured host, judged as the server's bind would judge it "
                 + "(IPv4 and IPv6). When it is in use, list every process listening on it.",
                 "Exit 0 when free, 1 when in use or not bindable (privileged, not an address of this machine, or "

@@ -13,6 +13,7 @@ import picocli.CommandLine.Parameters;
  * {@code ports find-available [START]}: the first free ports at or after START.
  */
 @Command(name = "find-available", mixinStandardHelpOptions = true,
+        versionProvider = PortsCommand.Version.class,
         description = { "Print the first free port(s) at or after START (default: web_server.port), one per line, "
                 + "numbers alone, for scripts. Ports in the OS ephemeral range are skipped unless --max reaches "
                 + "into it. A COUNT larger than the range is capped to it, with a warning.",

@@ -26,6 +26,7 @@ import com.virtuoso.ports.PortProbe;
  * {@code ports kill PORT}: stop whoever listens on the port, safely.
  */
 @Command(name = "kill", mixinStandardHelpOptions = true,
+        versionProvider = PortsCommand.Version.class,
         description = { "Stop the processes listening on PORT (never processes merely connected to it). Shows "
                 + "PID, user, start time and command, and asks for confirmation on a terminal. Sends SIGTERM and "
                 + "waits for the port to be free; SIGKILL only with --force. Refuses PID 1, itself and its "

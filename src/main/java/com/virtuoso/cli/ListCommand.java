@@ -16,6 +16,7 @@ import com.virtuoso.instances.InstanceRegistry;
  * {@code ports list}: the running Virtuoso servers of the configured state directory.
  */
 @Command(name = "list", aliases = "list-virtuoso", mixinStandardHelpOptions = true,
+        versionProvider = PortsCommand.Version.class,
         description = { "List the running Virtuoso servers registered in web_server.state_dir, each verified: the "
                 + "process runs with the same start time and still listens on its port. Stale entries (dead "
                 + "process, reused PID, a file not named after its PID) are removed and reported.",

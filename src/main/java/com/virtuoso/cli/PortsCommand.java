@@ -3,11 +3,15 @@ package com.virtuoso.cli;
 import java.util.Map;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+import com.virtuoso.launch.BuildVersion;
 
 /**
  * The {@code ports} command and its subcommands.
  */
 @Command(name = "ports", mixinStandardHelpOptions = true,
+        versionProvider = PortsCommand.Version.class,
         description = "Port manager of the Virtuoso server: find, check and free its ports.",
         subcommands = { ShowConfigCommand.class, CheckCommand.class, FindAvailableCommand.class, KillCommand.class,
                 UpdateConfigCommand.class, AutoFixCommand.class,
@@ -29,6 +33,16 @@ class PortsCommand {
 
     Map<String, String> variables() {
         return variables;
+    }
+
+    /** {@code --version}: the build's version, as the server's {@code --version} prints it. */
+    static final class Version implements IVersionProvider {
+
+        @Override
+        public String[] getVersion() {
+            return new String[] { BuildVersion.current().describe() };
+        }
+
     }
 
 }

@@ -25,6 +25,7 @@ import com.virtuoso.ports.PortTraps;
  * and chats, and the token in a webhook URL lets anyone post to the channel.
  */
 @Command(name = "show-config", mixinStandardHelpOptions = true,
+        versionProvider = PortsCommand.Version.class,
         description = { "Show the effective web_server settings, where each value came from (file and line, "
                 + "environment, command line, default), the order in which ports are tried, and warnings.",
                 "Exit 0; 78 when the configuration is invalid." })

@@ -22,6 +22,7 @@ import com.virtuoso.config.PortSource;
  * names that origin and changes nothing.
  */
 @Command(name = "update-config", mixinStandardHelpOptions = true,
+        versionProvider = PortsCommand.Version.class,
         description = { "Set the port (and with --fallback, web_server.fallback_ports) where the next start reads it: "
                 + "the key that supplies it (server.port or web_server.port) in the file that sets it, or "
                 + "web_server.port in the config file; a .properties file is edited as properties (key=value). Every "

@@ -1,11 +1,12 @@
 package com.virtuoso.config;
 
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The {@code web_server} keys as operators write them, and what each one accepts.
  */
-final class ConfigKeys {
+public final class ConfigKeys {
 
     static final String PREFIX = "web-server";
 
@@ -57,6 +58,21 @@ final class ConfigKeys {
      */
     static boolean secret(String canonicalKey) {
         return canonicalKey.startsWith(PREFIX + ".alerts.webhooks[") && !canonicalKey.endsWith(".format");
+    }
+
+    /**
+     * The top-level web_server settings ({@code port}, {@code fallback_ports}; not the nested
+     * {@code monitor.interval}) as the YAML writes them, each with what it accepts ({@code true or
+     * false} for a switch), in the order of their names.
+     */
+    public static Map<String, String> topLevelSettings() {
+        Map<String, String> settings = new TreeMap<>();
+        ACCEPTED.forEach((leaf, accepted) -> {
+            if (!leaf.contains(".")) {
+                settings.put(leaf.replace('-', '_'), accepted);
+            }
+        });
+        return settings;
     }
 
     /** The web_server keys there are, as the YAML writes them. */

@@ -110,6 +110,19 @@ class LauncherIT {
     }
 
     @Test
+    void theServersHelpAndVersionAreAnsweredWithoutPreparingACache() throws Exception {
+        for (List<String> arguments : List.of(List.of("--web_server.port=1", "--help"), List.of("--version"))) {
+            Run plain = run(javaJar(arguments.toArray(String[]::new)), Map.of());
+            Run launched = run(launcherCommand(arguments.toArray(String[]::new)), Map.of(VIRTUOSO_JAR,
+                    JarProcess.jar()));
+            assertThat(launched.exitCode()).isZero();
+            assertThat(launched.stdout()).isNotEmpty().isEqualTo(plain.stdout());
+            assertThat(launched.stderr()).isEmpty();
+        }
+        assertThat(cache).doesNotExist();
+    }
+
+    @Test
     void concurrentFirstLaunchesBothAnswerAndLeaveAUsableCache() throws Exception {
         Map<String, String> environment = Map.of(VIRTUOSO_JAR, JarProcess.jar());
         Process first = start(launcherCommand("ports", "--version"), environment, "first");
