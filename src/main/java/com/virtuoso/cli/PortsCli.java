@@ -1,10 +1,13 @@
 package com.virtuoso.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.Model.UsageMessageSpec;
 
 import com.virtuoso.config.InvalidConfigurationException;
 import com.virtuoso.config.MalformedYamlException;
@@ -24,6 +27,8 @@ public final class PortsCli {
     /** sysexits.h EX_SOFTWARE: a failure that is not the operator's doing. */
     static final int UNEXPECTED = 70;
 
+    private static final String PORT_MANAGER_FLAGS_SECTION = "portManagerFlags";
+
     private PortsCli() {
     }
 
@@ -38,7 +43,16 @@ public final class PortsCli {
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler(failureHandler());
-        return commandLine.execute(args);
+        addPortManagerFlagsSection(commandLine);
+        return commandLine.execute(PortManagerFlags.rewrite(args));
+    }
+
+    /** {@code ports --help} lists the old flags before the exit codes. */
+    private static void addPortManagerFlagsSection(CommandLine commandLine) {
+        List<String> sections = new ArrayList<>(commandLine.getHelpSectionKeys());
+        sections.add(sections.indexOf(UsageMessageSpec.SECTION_KEY_FOOTER_HEADING), PORT_MANAGER_FLAGS_SECTION);
+        commandLine.setHelpSectionKeys(sections);
+        commandLine.getHelpSectionMap().put(PORT_MANAGER_FLAGS_SECTION, (help) -> PortManagerFlags.help());
     }
 
     private static IExecutionExceptionHandler failureHandler() {
