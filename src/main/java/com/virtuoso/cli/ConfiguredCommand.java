@@ -54,7 +54,7 @@ abstract class ConfiguredCommand {
     LoadedConfig loadConfig() {
         checkOverrides();
         boolean required = spec.commandLine().getParseResult().hasMatchedOption("--config");
-        return LoadedConfig.load(config, required, overrides, ports.variables());
+        return LoadedConfig.load(config, required, overrides, ports.variables(), ports.tradingConfig());
     }
 
     /**
@@ -64,7 +64,7 @@ abstract class ConfiguredCommand {
     PortSource portSource() {
         checkOverrides();
         boolean explicit = spec.commandLine().getParseResult().hasMatchedOption("--config");
-        return LoadedConfig.portSource(config, explicit, overrides, ports.variables());
+        return LoadedConfig.portSource(config, explicit, overrides, ports.variables(), ports.tradingConfig());
     }
 
     /**

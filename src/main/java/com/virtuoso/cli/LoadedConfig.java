@@ -33,6 +33,7 @@ import com.virtuoso.config.MalformedYaml;
 import com.virtuoso.config.MalformedYamlException;
 import com.virtuoso.config.PortSource;
 import com.virtuoso.config.PropertiesText;
+import com.virtuoso.config.TradingConfigFile;
 import com.virtuoso.config.UnusableConfigFileException;
 import com.virtuoso.config.WebServerEnvironment;
 import com.virtuoso.config.WebServerProperties;
@@ -45,33 +46,42 @@ import com.virtuoso.ports.PortCandidates;
  * @param environment the prepared environment, with origins
  * @param properties the validated {@code web_server} block
  * @param file the config file read, or {@code null} when there was none
+ * @param tradingConfig the trading system's config file whose web_server block was read too, or
+ * {@code null} when none was
  * @param warnings what the server would warn about at start
  * @param port the primary port and where it comes from
  */
 record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties properties, Path file,
-        List<String> warnings, PortSource port) {
+        Path tradingConfig, List<String> warnings, PortSource port) {
 
     /** Where an explicit {@code --config} is told to Spring's config data machinery. */
     private static final String CONFIG_OPTION_SOURCE = "virtuosoConfigOption";
 
     /**
      * Reads {@code file} (a missing file means the defaults unless {@code required}) under the
-     * environment {@code variables} and {@code overrides} such as {@code --web_server.port=9000}.
+     * environment {@code variables} and {@code overrides} such as {@code --web_server.port=9000},
+     * and the web_server block of {@code tradingConfig} below it, when it exists.
      * @throws InvalidConfigurationException for an invalid value
      * @throws MissingConfigFileException when {@code required} and the file does not exist
      * @throws MalformedYamlException when the file is not YAML
      */
-    static LoadedConfig load(Path file, boolean required, List<String> overrides, Map<String, String> variables) {
+    static LoadedConfig load(Path file, boolean required, List<String> overrides, Map<String, String> variables,
+            Path tradingConfig) {
         List<String> warnings = new ArrayList<>();
         StandardEnvironment environment = read(file, required, required, overrides, variables);
+        boolean tradingConfigRead = TradingConfigFile.addTo(environment, tradingConfig, warnings::add).isPresent();
         WebServerProperties properties = WebServerEnvironment.prepare(environment, warnings::add);
         PortSource port = WebServerEnvironment.portSource(environment);
         // the file a location setting named, when it sets the port and there is no config/application.yaml
-        Path read = Files.isRegularFile(file) ? file : port.file();
+        Path read = Files.isRegularFile(file) ? file
+                : (port.file() != null && !port.file().equals(tradingConfig.toAbsolutePath().normalize()))
+                        ? port.file() : null;
         if (read == null) {
-            warnings.add(0, "No " + file + " here: showing the built-in defaults");
+            warnings.add(0, "No " + file + " here: showing the built-in defaults"
+                    + (tradingConfigRead ? ", below the web_server block of " + tradingConfig : ""));
         }
-        return new LoadedConfig(environment, properties, read, warnings, port);
+        return new LoadedConfig(environment, properties, read, tradingConfigRead ? tradingConfig : null, warnings,
+                port);
     }
 
     /**
@@ -79,8 +89,13 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
      * sets the port must still work when the value it replaces is invalid, or the file is missing.
      * @param explicit whether {@code --config} named the file, which then replaces the locations
      */
-    static PortSource portSource(Path file, boolean explicit, List<String> overrides, Map<String, String> variables) {
-        return WebServerEnvironment.portSource(read(file, explicit, false, overrides, variables));
+    static PortSource portSource(Path file, boolean explicit, List<String> overrides, Map<String, String> variables,
+            Path tradingConfig) {
+        StandardEnvironment environment = read(file, explicit, false, overrides, variables);
+        // its warnings are told by the commands that load the configuration whole
+        TradingConfigFile.addTo(environment, tradingConfig, (warning) -> {
+        });
+        return WebServerEnvironment.portSource(environment);
     }
 
     /**

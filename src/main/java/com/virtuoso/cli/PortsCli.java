@@ -39,7 +39,12 @@ public final class PortsCli {
 
     /** Runs one {@code ports} command under the environment {@code variables}; returns its exit code. */
     static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> variables) {
-        CommandLine commandLine = new CommandLine(new PortsCommand(variables));
+        return run(args, out, err, new PortsCommand(variables));
+    }
+
+    /** Runs one {@code ports} command as {@code ports} (its environment, its files); returns its exit code. */
+    static int run(String[] args, PrintWriter out, PrintWriter err, PortsCommand ports) {
+        CommandLine commandLine = new CommandLine(ports);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler(failureHandler());

@@ -45,11 +45,14 @@ class ShowConfigCommand extends ConfiguredCommand implements Callable<Integer> {
      * The answer of {@code show-config --json}.
      *
      * @param configFile the file read, or {@code null}
+     * @param tradingConfigFile the trading system's config/config.yaml, when its web_server block
+     * was read too; else {@code null}
      * @param settings every web_server setting
      * @param candidates the ports in the order the server tries them
      * @param warnings traps, duplicates, deprecated variables, webhooks over plain http
      */
-    record Report(String configFile, List<Setting> settings, List<Integer> candidates, List<String> warnings) {
+    record Report(String configFile, String tradingConfigFile, List<Setting> settings, List<Integer> candidates,
+            List<String> warnings) {
     }
 
     @Override
@@ -90,7 +93,8 @@ class ShowConfigCommand extends ConfiguredCommand implements Callable<Integer> {
             .stream()
             .map((webhook) -> new WebhookUrl(webhook.getUrl()).cleartextWarning())
             .forEach((warning) -> warning.ifPresent(warnings::add));
-        Report report = new Report((config.file() != null) ? config.file().toString() : null, settings,
+        Report report = new Report((config.file() != null) ? config.file().toString() : null,
+                (config.tradingConfig() != null) ? config.tradingConfig().toString() : null, settings,
                 config.candidates().ports(), warnings);
         if (json) {
             printJson(report);
@@ -103,6 +107,10 @@ class ShowConfigCommand extends ConfiguredCommand implements Callable<Integer> {
 
     private void printText(Report report) {
         out().println("Config file: " + ((report.configFile() != null) ? report.configFile() : "(none: defaults)"));
+        if (report.tradingConfigFile() != null) {
+            out().println("Also read: the web_server block of " + report.tradingConfigFile() + ", below "
+                    + "config/application.yaml (merge the block into that file when you can)");
+        }
         for (Setting setting : report.settings()) {
             out().printf("  %-42s %-32s %s%n", "web_server." + setting.key(), setting.value(), setting.origin());
         }

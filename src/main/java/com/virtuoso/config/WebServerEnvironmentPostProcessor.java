@@ -1,5 +1,7 @@
 package com.virtuoso.config;
 
+import java.nio.file.Path;
+
 import org.apache.commons.logging.Log;
 
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -12,7 +14,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
 /**
  * Applies {@link WebServerEnvironment} right after the config files are read and before logging
  * starts, so that a bad value stops the start before anything else happens and
- * {@code log_level} is in force from the first log line.
+ * {@code log_level} is in force from the first log line; the web_server block of the trading
+ * system's {@code config/config.yaml} ({@link TradingConfigFile}) first, below the config files.
  */
 public class WebServerEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -21,8 +24,15 @@ public class WebServerEnvironmentPostProcessor implements EnvironmentPostProcess
 
     private final Log log;
 
+    private final Path tradingConfig;
+
     public WebServerEnvironmentPostProcessor(DeferredLogFactory logFactory) {
+        this(logFactory, TradingConfigFile.DEFAULT);
+    }
+
+    WebServerEnvironmentPostProcessor(DeferredLogFactory logFactory, Path tradingConfig) {
         this.log = logFactory.getLog(WebServerEnvironmentPostProcessor.class);
+        this.tradingConfig = tradingConfig;
     }
 
     @Override
@@ -32,6 +42,7 @@ public class WebServerEnvironmentPostProcessor implements EnvironmentPostProcess
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        TradingConfigFile.addTo(environment, tradingConfig, log::warn).ifPresent(log::info);
         WebServerEnvironment.prepare(environment, log::warn);
     }
 

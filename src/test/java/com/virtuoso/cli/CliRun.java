@@ -2,6 +2,7 @@ package com.virtuoso.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -21,6 +22,15 @@ record CliRun(int exitCode, String out, String err) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exitCode = PortsCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true), variables);
+        return new CliRun(exitCode, out.toString(), err.toString());
+    }
+
+    /** The command run with {@code tradingConfig} as the trading system's config/config.yaml. */
+    static CliRun withTradingConfig(Path tradingConfig, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exitCode = PortsCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
+                new PortsCommand(System.getenv(), tradingConfig));
         return new CliRun(exitCode, out.toString(), err.toString());
     }
 

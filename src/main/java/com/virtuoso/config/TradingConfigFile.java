@@ -1,0 +1,176 @@
+package com.virtuoso.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
+import org.springframework.boot.context.properties.bind.handler.IgnoreErrorsBindHandler;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.env.OriginTrackedMapPropertySource;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.OriginTrackedValue;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.FileSystemResource;
+
+/**
+ * The {@code web_server} block of the trading system's {@code config/config.yaml}, where the
+ * settings lived before {@code config/application.yaml}: a deployment that has not moved the block
+ * keeps its port. It is read below {@code config/application.yaml} (and everything above that),
+ * above the defaults. Only that block: the file's other sections belong to other components and
+ * are never read, nor an error; a key Virtuoso does not know inside the block is a warning and
+ * left out, not an error as in {@code config/application.yaml}, since an old key in a file
+ * Virtuoso shares must not stop its start. A file that is not YAML, or not UTF-8, is not read, with
+ * a warning. Values keep their origin ({@code config/config.yaml, line 3, column 9}), so that
+ * {@code show-config} names the file, and {@code update-config} and {@code auto-fix} edit it when
+ * it supplies the port.
+ * <p>
+ * Applied by the server ({@link WebServerEnvironmentPostProcessor}) and by the {@code ports}
+ * commands to the environment Spring's config data loading made, so both read it alike.
+ */
+public final class TradingConfigFile {
+
+    /** Where the trading system keeps it: beside config/application.yaml, in the working directory. */
+    public static final Path DEFAULT = Path.of("config", "config.yaml");
+
+    private static final ConfigurationPropertyName BLOCK = ConfigurationPropertyName.of(ConfigKeys.PREFIX);
+
+    /** The name of Spring's property sources for config files read from the class path (the built-in defaults). */
+    private static final String BUILT_IN_SOURCE = "Config resource 'class path resource";
+
+    private TradingConfigFile() {
+    }
+
+    /**
+     * Adds the {@code web_server} block of {@code file}, when the file exists and has one, to
+     * {@code environment}, below its config files and above the built-in ones.
+     * @param warnings told each key left out, or why the file was not read
+     * @return what the start says once: that the block was read, and how to move it; empty when
+     * nothing was read
+     */
+    public static Optional<String> addTo(ConfigurableEnvironment environment, Path file, Consumer<String> warnings) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        List<OriginTrackedMapPropertySource> blocks = new ArrayList<>();
+        for (PropertySource<?> document : documents(file, warnings)) {
+            Map<String, Object> block = new LinkedHashMap<>();
+            if (document.getSource() instanceof Map<?, ?> values) {
+                values.forEach((key, value) -> {
+                    if (BLOCK.isAncestorOf(ConfigurationPropertyName.adapt(key.toString(), '.'))) {
+                        block.put(key.toString(), value);
+                    }
+                });
+            }
+            if (!block.isEmpty()) {
+                blocks.add(new OriginTrackedMapPropertySource(document.getName(), block));
+            }
+        }
+        if (blocks.isEmpty()) {
+            return Optional.empty();
+        }
+        leaveOutUnknownKeys(blocks, warnings);
+        // in a file of several documents, as Spring reads one: a later document over an earlier one
+        MutablePropertySources sources = environment.getPropertySources();
+        String builtIn = sources.stream()
+            .map(PropertySource::getName)
+            .filter((name) -> name.startsWith(BUILT_IN_SOURCE))
+            .findFirst()
+            .orElse(null);
+        for (OriginTrackedMapPropertySource block : blocks) {
+            if (builtIn != null) {
+                sources.addBefore(builtIn, block);
+            }
+            else {
+                sources.addLast(block);
+            }
+            builtIn = block.getName();
+        }
+        return Optional.of("Read the web_server block of " + file + " (below config/application.yaml, which wins "
+                + "where both set a key); its other sections are not read. To move it: cut the web_server: block "
+                + "out of " + file + " and merge it into config/application.yaml.");
+    }
+
+    private static String origin(Object value) {
+        Origin origin = (value instanceof OriginTrackedValue tracked) ? tracked.getOrigin() : null;
+        return (origin != null) ? ConfigOrigins.describe(origin) : "config/config.yaml";
+    }
+
+    /** The YAML documents of {@code file}, none when it cannot be read as YAML. */
+    private static List<PropertySource<?>> documents(Path file, Consumer<String> warnings) {
+        try {
+            ConfigText.read(file);
+            return new YamlPropertySourceLoader().load("Config resource 'file [" + file + "]' (web_server block)",
+                    new FileSystemResource(file));
+        }
+        catch (MarkedYAMLException ex) {
+            MalformedYaml malformed = new MalformedYaml(file.toString(), ex);
+            warnings.accept(file + " is not valid YAML, at " + malformed.where() + ": " + ex.getProblem()
+                    + "; its web_server block was not read. Fix: " + malformed.action());
+            return List.of();
+        }
+        catch (UnusableConfigFileException ex) {
+            warnings.accept(ex.getMessage() + " Its web_server block was not read.");
+            return List.of();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Cannot read " + file, ex);
+        }
+    }
+
+    /**
+     * Leaves the keys no web_server setting takes out of {@code blocks}, with a warning each: the
+     * server's binding would refuse them. Invalid values of known keys stay, and are refused as
+     * everywhere else.
+     */
+    private static void leaveOutUnknownKeys(List<OriginTrackedMapPropertySource> blocks, Consumer<String> warnings) {
+        for (OriginTrackedMapPropertySource block : blocks) {
+            Binder binder = new Binder(ConfigurationPropertySources.from(block));
+            try {
+                binder.bind(BLOCK, Bindable.of(WebServerProperties.class),
+                        new NoUnboundElementsBindHandler(new IgnoreErrorsBindHandler()));
+            }
+            catch (BindException ex) {
+                if (!(ex.getCause() instanceof UnboundConfigurationPropertiesException unbound)) {
+                    throw new InvalidConfigurationException(ConfigProblems.of(ex), ex);
+                }
+                Set<ConfigurationPropertyName> unknown = unbound.getUnboundProperties()
+                    .stream()
+                    .map(ConfigurationProperty::getName)
+                    .collect(Collectors.toSet());
+                // one warning per key as the file writes it (a list's items are one key), in the file's order
+                Map<String, Object> leftOut = new LinkedHashMap<>();
+                block.getSource().entrySet().removeIf((entry) -> {
+                    boolean isUnknown = unknown.contains(ConfigurationPropertyName.adapt(entry.getKey(), '.'));
+                    if (isUnknown) {
+                        leftOut.putIfAbsent(entry.getKey().replaceFirst("\\[\\d+]$", ""), entry.getValue());
+                    }
+                    return isUnknown;
+                });
+                leftOut.forEach((key, value) -> warnings.accept(key + " (" + origin(value) + ") is not a web_server "
+                        + "setting: it is left out. Fix: remove it, or use one of: " + ConfigKeys.known()));
+            }
+        }
+    }
+
+}

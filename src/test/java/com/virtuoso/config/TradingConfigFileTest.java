@@ -1,0 +1,195 @@
+package com.virtuoso.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.FileSystemResource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The web_server block of the trading system's config/config.yaml, as the server reads it: below
+ * config/application.yaml and everything above it, over the defaults, and nothing else of the file.
+ */
+class TradingConfigFileTest {
+
+    /** A trading system's file as it is: sections of other components around the web_server block. */
+    static final String TRADING_CONFIG = """
+            # Trading system configuration
+            database:
+              host: db.internal
+              port: 5432
+              pool: {min: 2, max: 10}
+
+            server:            # the order gateway's, not Spring's
+              port: 7000
+
+            web_server:
+              host: "127.0.0.1"
+              port: 8500       # dashboard
+              fallback_ports: [8501, 8502]
+              log_level: "warn"
+
+            trading:
+              symbols:
+                - AAPL
+                - MSFT
+              risk: {max_position: 1000}
+            """;
+
+    @TempDir
+    Path directory;
+
+    private final List<String> warnings = new ArrayList<>();
+
+    @Test
+    void itsWebServerBlockIsReadAndNothingElse() throws Exception {
+        StandardEnvironment environment = environment(List.of(), Map.of(), "");
+        Optional<String> notice = TradingConfigFile.addTo(environment, tradingConfig(TRADING_CONFIG), warnings::add);
+        WebServerEnvironment.prepare(environment, warnings::add);
+        assertThat(environment.getProperty("server.port")).isEqualTo("8500");
+        assertThat(environment.getProperty("server.address")).isEqualTo("127.0.0.1");
+        assertThat(environment.getProperty("web_server.fallback_ports[1]")).isEqualTo("8502");
+        assertThat(environment.getProperty("database.host")).isNull();
+        assertThat(environment.getProperty("trading.risk.max_position")).isNull();
+        assertThat(WebServerEnvironment.portSource(environment).origin()).endsWith("config.yaml, line 12, column 9");
+        assertThat(WebServerEnvironment.portSource(environment).file()).isEqualTo(directory.resolve("config.yaml"));
+        assertThat(notice).get()
+            .asString()
+            .contains("Read the web_server block of " + directory.resolve("config.yaml"))
+            .contains("To move it: cut the web_server: block");
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void applicationYamlAndEverythingAboveItWin() throws Exception {
+        Path file = tradingConfig(TRADING_CONFIG);
+        StandardEnvironment fileWins = environment(List.of(), Map.of(),
+                "web_server:\n  port: 9200\n  log_level: info\n");
+        TradingConfigFile.addTo(fileWins, file, warnings::add);
+        WebServerEnvironment.prepare(fileWins, warnings::add);
+        assertThat(fileWins.getProperty("server.port")).isEqualTo("9200");
+        assertThat(fileWins.getProperty("logging.level.root")).isEqualTo("INFO");
+        // what application.yaml leaves unset still comes from the block
+        assertThat(fileWins.getProperty("server.address")).isEqualTo("127.0.0.1");
+
+        StandardEnvironment variableWins = environment(List.of(), Map.of("WEBSERVER_PORT", "9300"), "");
+        TradingConfigFile.addTo(variableWins, file, warnings::add);
+        WebServerEnvironment.prepare(variableWins, warnings::add);
+        assertThat(variableWins.getProperty("server.port")).isEqualTo("9300");
+
+        StandardEnvironment commandLineWins = environment(List.of("--web_server.port=9400"), Map.of(), "");
+        TradingConfigFile.addTo(commandLineWins, file, warnings::add);
+        WebServerEnvironment.prepare(commandLineWins, warnings::add);
+        assertThat(commandLineWins.getProperty("server.port")).isEqualTo("9400");
+    }
+
+    @Test
+    void itSitsAboveTheBuiltInDefaults() throws Exception {
+        StandardEnvironment environment = environment(List.of(), Map.of(), "web_server:\n  host: \"::1\"\n");
+        environment.getPropertySources()
+            .addLast(new MapPropertySource("Config resource 'class path resource [application.yaml]' via location "
+                    + "'optional:classpath:/'", Map.of("web_server.port", "8100")));
+        TradingConfigFile.addTo(environment, tradingConfig(TRADING_CONFIG), warnings::add);
+        WebServerEnvironment.prepare(environment, warnings::add);
+        assertThat(environment.getProperty("server.port")).isEqualTo("8500");
+        assertThat(environment.getProperty("server.address")).isEqualTo("::1");
+    }
+
+    @Test
+    void anUnknownKeyInTheBlockIsAWarningAndLeftOut() throws Exception {
+        StandardEnvironment environment = environment(List.of(), Map.of(), "");
+        TradingConfigFile.addTo(environment, tradingConfig("web_server:\n  port: 8500\n  workers: 4\n"
+                + "  reload_dirs: [src]\nother:\n  anything: [1, 2]\n"), warnings::add);
+        WebServerEnvironment.prepare(environment, warnings::add);
+        assertThat(environment.getProperty("server.port")).isEqualTo("8500");
+        assertThat(warnings).hasSize(2);
+        assertThat(warnings.get(0)).startsWith("web_server.workers (")
+            .contains("config.yaml, line 3, column 12")
+            .contains("is not a web_server setting: it is left out")
+            .contains("fallback_ports");
+        assertThat(warnings.get(1)).startsWith("web_server.reload_dirs");
+    }
+
+    @Test
+    void anInvalidValueInTheBlockIsRefusedAsAnywhereElse() throws Exception {
+        StandardEnvironment environment = environment(List.of(), Map.of(), "");
+        TradingConfigFile.addTo(environment, tradingConfig("web_server:\n  port: 70000\n  workers: 4\n"),
+                warnings::add);
+        assertThatExceptionOfType(InvalidConfigurationException.class)
+            .isThrownBy(() -> WebServerEnvironment.prepare(environment, warnings::add))
+            .satisfies((invalid) -> assertThat(invalid.description()).contains("web_server.port = \"70000\"")
+                .contains("config.yaml, line 2, column 9")
+                .doesNotContain("workers"));
+    }
+
+    @Test
+    void aFileThatIsNotYamlOrNotUtf8IsAWarningAndNotRead() throws Exception {
+        StandardEnvironment environment = environment(List.of(), Map.of(), "");
+        Path file = tradingConfig("web_server:\n  port: 8500\n   host: [oops\n");
+        assertThat(TradingConfigFile.addTo(environment, file, warnings::add)).isEmpty();
+        Files.write(file, "web_server:\n  port: 8500 # caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThat(TradingConfigFile.addTo(environment, file, warnings::add)).isEmpty();
+        WebServerEnvironment.prepare(environment, warnings::add);
+        assertThat(environment.getProperty("server.port")).isEqualTo("8000");
+        assertThat(warnings).hasSize(2);
+        assertThat(warnings.get(0)).contains("is not valid YAML, at line 3").contains("its web_server block was not read");
+        assertThat(warnings.get(1)).contains("is not UTF-8").contains("Its web_server block was not read");
+    }
+
+    @Test
+    void aFileWithoutTheBlockOrNoFileSaysNothing() throws Exception {
+        StandardEnvironment environment = environment(List.of(), Map.of(), "");
+        assertThat(TradingConfigFile.addTo(environment, tradingConfig("database:\n  port: 5432\n"), warnings::add))
+            .isEmpty();
+        assertThat(TradingConfigFile.addTo(environment, directory.resolve("missing.yaml"), warnings::add)).isEmpty();
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void theServerReadsItBeforeItsOwnChecks() throws Exception {
+        StandardEnvironment environment = environment(List.of(), Map.of(), "");
+        new WebServerEnvironmentPostProcessor((factory) -> factory.get(), tradingConfig(TRADING_CONFIG))
+            .postProcessEnvironment(environment, new org.springframework.boot.SpringApplication());
+        assertThat(environment.getProperty("server.port")).isEqualTo("8500");
+        assertThat(environment.getProperty("logging.level.root")).isEqualTo("WARN");
+    }
+
+    private Path tradingConfig(String yaml) throws Exception {
+        return Files.writeString(directory.resolve("config.yaml"), yaml);
+    }
+
+    /** The environment the server would have with these arguments, variables and application.yaml. */
+    private StandardEnvironment environment(List<String> arguments, Map<String, Object> variables, String yaml)
+            throws Exception {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources()
+            .replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
+                    StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
+        if (!arguments.isEmpty()) {
+            environment.getPropertySources()
+                .addFirst(new SimpleCommandLinePropertySource(arguments.toArray(String[]::new)));
+        }
+        Path file = Files.writeString(directory.resolve("application.yaml"), yaml);
+        for (PropertySource<?> source : new YamlPropertySourceLoader().load("Config resource 'file [" + file + "]'",
+                new FileSystemResource(file))) {
+            environment.getPropertySources().addLast(source);
+        }
+        return environment;
+    }
+
+}
