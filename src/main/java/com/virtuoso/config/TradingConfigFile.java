@@ -1,7 +1,6 @@
 package com.virtuoso.config;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,8 +39,8 @@ import org.springframework.core.io.FileSystemResource;
  * above the defaults. Only that block: the file's other sections belong to other components and
  * are never read, nor an error; a key Virtuoso does not know inside the block is a warning and
  * left out, not an error as in {@code config/application.yaml}, since an old key in a file
- * Virtuoso shares must not stop its start. A file that is not YAML, or not UTF-8, is not read, with
- * a warning. Values keep their origin ({@code config/config.yaml, line 3, column 9}), so that
+ * Virtuoso shares must not stop its start. A file that is not YAML, not UTF-8 or not readable is
+ * not read, with a warning. Values keep their origin ({@code config/config.yaml, line 3, column 9}), so that
  * {@code show-config} names the file, and {@code update-config} and {@code auto-fix} edit it when
  * it supplies the port.
  * <p>
@@ -134,7 +133,9 @@ public final class TradingConfigFile {
             return List.of();
         }
         catch (IOException ex) {
-            throw new UncheckedIOException("Cannot read " + file, ex);
+            // another component's file, perhaps not readable by this user: as for a malformed one
+            warnings.accept(file + " cannot be read (" + ex + "); its web_server block was not read.");
+            return List.of();
         }
     }
 

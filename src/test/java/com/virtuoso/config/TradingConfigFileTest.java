@@ -1,5 +1,6 @@
 package com.virtuoso.config;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
@@ -142,12 +144,13 @@ class TradingConfigFileTest {
         StandardEnvironment environment = environment(List.of(), Map.of(), "");
         Path file = tradingConfig("web_server:\n  port: 8500\n   host: [oops\n");
         assertThat(TradingConfigFile.addTo(environment, file, warnings::add)).isEmpty();
-        Files.write(file, "web_server:\n  port: 8500 # caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Files.write(file, "web_server:\n  port: 8500 # caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
         assertThat(TradingConfigFile.addTo(environment, file, warnings::add)).isEmpty();
         WebServerEnvironment.prepare(environment, warnings::add);
         assertThat(environment.getProperty("server.port")).isEqualTo("8000");
         assertThat(warnings).hasSize(2);
-        assertThat(warnings.get(0)).contains("is not valid YAML, at line 3").contains("its web_server block was not read");
+        assertThat(warnings.get(0)).contains("is not valid YAML, at line 3")
+            .contains("its web_server block was not read");
         assertThat(warnings.get(1)).contains("is not UTF-8").contains("Its web_server block was not read");
     }
 
@@ -164,7 +167,7 @@ class TradingConfigFileTest {
     void theServerReadsItBeforeItsOwnChecks() throws Exception {
         StandardEnvironment environment = environment(List.of(), Map.of(), "");
         new WebServerEnvironmentPostProcessor((factory) -> factory.get(), tradingConfig(TRADING_CONFIG))
-            .postProcessEnvironment(environment, new org.springframework.boot.SpringApplication());
+            .postProcessEnvironment(environment, new SpringApplication());
         assertThat(environment.getProperty("server.port")).isEqualTo("8500");
         assertThat(environment.getProperty("logging.level.root")).isEqualTo("WARN");
     }

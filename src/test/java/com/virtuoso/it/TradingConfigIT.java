@@ -36,8 +36,9 @@ class TradingConfigIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> server.output().contains("Started VirtuosoApplication"));
             assertThat(Pattern.compile("Read the web_server block of config/config.yaml").matcher(server.output())
                 .results()).hasSize(1);
-            assertThat(server.output()).contains("To move it: cut the web_server: block out of config/config.yaml and merge it into "
-                    + "config/application.yaml")
+            assertThat(server.output())
+                .contains("To move it: cut the web_server: block out of config/config.yaml and merge it into "
+                        + "config/application.yaml")
                 .contains("web_server.workers (config/config.yaml, line 11, column 12) is not a web_server setting");
         }
         JarProcess shown = JarProcess.ports(directory, "--show-config");
