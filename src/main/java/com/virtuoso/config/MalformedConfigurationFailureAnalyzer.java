@@ -21,9 +21,10 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
  */
 class MalformedConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<MarkedYAMLException> {
 
-    /** Spring Boot's file locations, where an operator's YAML usually is. */
+    /** Spring Boot's file locations, where an operator's YAML usually is, and the trading system's file. */
     private static final List<Path> USUAL_FILES = List.of(Path.of("config/application.yaml"),
-            Path.of("config/application.yml"), Path.of("application.yaml"), Path.of("application.yml"));
+            Path.of("config/application.yml"), Path.of("application.yaml"), Path.of("application.yml"),
+            TradingConfigFile.DEFAULT);
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, MarkedYAMLException cause) {

@@ -39,8 +39,9 @@ import org.springframework.core.io.FileSystemResource;
  * above the defaults. Only that block: the file's other sections belong to other components and
  * are never read, nor an error; a key Virtuoso does not know inside the block is a warning and
  * left out, not an error as in {@code config/application.yaml}, since an old key in a file
- * Virtuoso shares must not stop its start. A file that is not YAML, not UTF-8 or not readable is
- * not read, with a warning. Values keep their origin ({@code config/config.yaml, line 3, column 9}), so that
+ * Virtuoso shares must not stop its start. A file that is not YAML, not UTF-8 or not readable
+ * stops the start (exit 78) as {@code config/application.yaml} would: its block may hold the port,
+ * and a server started without it would listen where nobody configured it. Values keep their origin ({@code config/config.yaml, line 3, column 9}), so that
  * {@code show-config} names the file, and {@code update-config} and {@code auto-fix} edit it when
  * it supplies the port.
  * <p>
@@ -72,7 +73,7 @@ public final class TradingConfigFile {
             return Optional.empty();
         }
         List<OriginTrackedMapPropertySource> blocks = new ArrayList<>();
-        for (PropertySource<?> document : documents(file, warnings)) {
+        for (PropertySource<?> document : documents(file)) {
             Map<String, Object> block = new LinkedHashMap<>();
             if (document.getSource() instanceof Map<?, ?> values) {
                 values.forEach((key, value) -> {
@@ -115,27 +116,25 @@ public final class TradingConfigFile {
         return (origin != null) ? ConfigOrigins.describe(origin) : "config/config.yaml";
     }
 
-    /** The YAML documents of {@code file}, none when it cannot be read as YAML. */
-    private static List<PropertySource<?>> documents(Path file, Consumer<String> warnings) {
+    /**
+     * The YAML documents of {@code file}.
+     * @throws MalformedYamlException when it is not YAML, and {@link UnusableConfigFileException}
+     * when it is not UTF-8 or cannot be read: the port may be in it, and a server started without
+     * it would listen where nobody configured it
+     */
+    private static List<PropertySource<?>> documents(Path file) {
         try {
             ConfigText.read(file);
             return new YamlPropertySourceLoader().load("Config resource 'file [" + file + "]' (web_server block)",
                     new FileSystemResource(file));
         }
         catch (MarkedYAMLException ex) {
-            MalformedYaml malformed = new MalformedYaml(file.toString(), ex);
-            warnings.accept(file + " is not valid YAML, at " + malformed.where() + ": " + ex.getProblem()
-                    + "; its web_server block was not read. Fix: " + malformed.action());
-            return List.of();
-        }
-        catch (UnusableConfigFileException ex) {
-            warnings.accept(ex.getMessage() + " Its web_server block was not read.");
-            return List.of();
+            throw new MalformedYamlException(new MalformedYaml(file.toString(), ex));
         }
         catch (IOException ex) {
-            // another component's file, perhaps not readable by this user: as for a malformed one
-            warnings.accept(file + " cannot be read (" + ex + "); its web_server block was not read.");
-            return List.of();
+            throw new UnusableConfigFileException(file + " cannot be read (" + ex.getMessage() + "), and its "
+                    + "web_server block may set the port. Fix: let this user read it (chmod o+r, or the group), or "
+                    + "move the block into config/application.yaml.", ex);
         }
     }
 

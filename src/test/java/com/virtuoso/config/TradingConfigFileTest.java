@@ -140,18 +140,18 @@ class TradingConfigFileTest {
     }
 
     @Test
-    void aFileThatIsNotYamlOrNotUtf8IsAWarningAndNotRead() throws Exception {
+    void aFileThatIsNotYamlOrNotUtf8StopsTheStartAsApplicationYamlWould() throws Exception {
         StandardEnvironment environment = environment(List.of(), Map.of(), "");
         Path file = tradingConfig("web_server:\n  port: 8500\n   host: [oops\n");
-        assertThat(TradingConfigFile.addTo(environment, file, warnings::add)).isEmpty();
+        assertThatExceptionOfType(MalformedYamlException.class)
+            .isThrownBy(() -> TradingConfigFile.addTo(environment, file, warnings::add))
+            .satisfies((malformed) -> assertThat(malformed.malformed().description()).contains("config.yaml")
+                .contains("line 3"));
         Files.write(file, "web_server:\n  port: 8500 # caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
-        assertThat(TradingConfigFile.addTo(environment, file, warnings::add)).isEmpty();
-        WebServerEnvironment.prepare(environment, warnings::add);
-        assertThat(environment.getProperty("server.port")).isEqualTo("8000");
-        assertThat(warnings).hasSize(2);
-        assertThat(warnings.get(0)).contains("is not valid YAML, at line 3")
-            .contains("its web_server block was not read");
-        assertThat(warnings.get(1)).contains("is not UTF-8").contains("Its web_server block was not read");
+        assertThatExceptionOfType(UnusableConfigFileException.class)
+            .isThrownBy(() -> TradingConfigFile.addTo(environment, file, warnings::add))
+            .withMessageContaining("is not UTF-8");
+        assertThat(warnings).isEmpty();
     }
 
     @Test

@@ -48,4 +48,20 @@ class TradingConfigIT {
             .contains("Also read: the web_server block of config/config.yaml");
     }
 
+    @Test
+    void aMalformedFileStopsTheStartWith78NamingItAndLeavesItAlone() throws Exception {
+        JarProcess.writeConfig(directory, "web_server:\n  state_dir: \"" + directory.resolve("state") + "\"\n");
+        String yaml = "database:\n  port: 5432\nweb_server:\n  port: 8500\n   host: [oops\n";
+        Files.writeString(directory.resolve("config/config.yaml"), yaml);
+        try (JarProcess server = JarProcess.start(directory, Map.of())) {
+            assertThat(server.awaitExit(Duration.ofSeconds(60))).isEqualTo(78);
+            assertThat(server.output()).contains("config/config.yaml is not valid YAML, at line 5, column 8")
+                .doesNotContain("\tat ");
+        }
+        JarProcess shown = JarProcess.ports(directory, "show-config");
+        assertThat(shown.awaitExit(Duration.ofSeconds(60))).isEqualTo(78);
+        assertThat(shown.output()).contains("config/config.yaml is not valid YAML, at line 5, column 8");
+        assertThat(Files.readString(directory.resolve("config/config.yaml"))).isEqualTo(yaml);
+    }
+
 }
