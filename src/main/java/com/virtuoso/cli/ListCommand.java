@@ -1,6 +1,7 @@
 package com.virtuoso.cli;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,6 +12,8 @@ import picocli.CommandLine.Command;
 
 import com.virtuoso.instances.InstanceRecord;
 import com.virtuoso.instances.InstanceRegistry;
+import com.virtuoso.state.StateDirectory;
+import com.virtuoso.targets.PrometheusTargets;
 
 /**
  * {@code ports list}: the running Virtuoso servers of the configured state directory.
@@ -19,7 +22,8 @@ import com.virtuoso.instances.InstanceRegistry;
         versionProvider = PortsCommand.Version.class,
         description = { "List the running Virtuoso servers registered in web_server.state_dir, each verified: the "
                 + "process runs with the same start time and still listens on its port. Stale entries (dead "
-                + "process, reused PID, a file not named after its PID) are removed and reported.",
+                + "process, reused PID, a file not named after its PID) are removed and reported, and so are the "
+                + "Prometheus target files (web_server.prometheus_targets_dir) of servers that are gone.",
                 "Exit 0, or 78 when the state directory is not used (a symbolic link, another user's, or writable "
                         + "by group or others)." })
 class ListCommand extends ConfiguredCommand implements Callable<Integer> {
@@ -44,8 +48,10 @@ class ListCommand extends ConfiguredCommand implements Callable<Integer> {
 
     /**
      * The answer of {@code list --json}.
+     *
+     * @param removedTargetFiles the Prometheus target files of servers that are gone, removed
      */
-    record Report(List<Instance> instances, List<Removed> removed) {
+    record Report(List<Instance> instances, List<Removed> removed, List<String> removedTargetFiles) {
     }
 
     @Override
@@ -53,7 +59,11 @@ class ListCommand extends ConfiguredCommand implements Callable<Integer> {
         LoadedConfig config = loadConfig();
         printWarnings(config);
         PortTools tools = PortTools.of(config);
-        InstanceRegistry registry = tools.registry(err());
+        StateDirectory stateDirectory = tools.openStateDirectory().requireUsable();
+        InstanceRegistry registry = PortTools.registry(stateDirectory, err());
+        // before the stale entries go: a target file of a reused pid is told by its entry
+        List<String> removedTargetFiles = removeStaleTargetFiles(
+                PrometheusTargets.of(stateDirectory, config.properties().getPrometheusTargetsDir()), registry);
         List<Instance> instances = new ArrayList<>();
         List<Removed> removed = new ArrayList<>();
         Instant now = Instant.now();
@@ -70,15 +80,27 @@ class ListCommand extends ConfiguredCommand implements Callable<Integer> {
                     record.version(), record.workingDirectory(), record.configFile()));
         }
         if (json) {
-            printJson(new Report(instances, removed));
+            printJson(new Report(instances, removed, removedTargetFiles));
         }
         else {
-            printText(instances, removed);
+            printText(instances, removed, removedTargetFiles);
         }
         return 0;
     }
 
-    private void printText(List<Instance> instances, List<Removed> removed) {
+    private List<String> removeStaleTargetFiles(PrometheusTargets targets, InstanceRegistry registry) {
+        try {
+            return targets.removeStale(registry).stream().map(Path::toString).toList();
+        }
+        catch (IOException | RuntimeException ex) {
+            err().println("warning: could not remove the Prometheus target files of servers that are gone from "
+                    + targets.directory() + ": " + ex);
+            err().flush();
+            return List.of();
+        }
+    }
+
+    private void printText(List<Instance> instances, List<Removed> removed, List<String> removedTargetFiles) {
         if (instances.isEmpty()) {
             out().println("No Virtuoso server is running.");
         }
@@ -93,6 +115,9 @@ class ListCommand extends ConfiguredCommand implements Callable<Integer> {
         }
         for (Removed entry : removed) {
             out().println("Removed stale entry: PID " + entry.pid() + " (port " + entry.port() + "): " + entry.reason());
+        }
+        for (String file : removedTargetFiles) {
+            out().println("Removed the Prometheus target file of a server that is gone: " + file);
         }
     }
 

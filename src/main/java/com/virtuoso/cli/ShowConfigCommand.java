@@ -1,5 +1,6 @@
 package com.virtuoso.cli;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -18,6 +19,7 @@ import com.virtuoso.config.ConfigOrigins;
 import com.virtuoso.config.WebServerEnvironment;
 import com.virtuoso.config.WebServerProperties;
 import com.virtuoso.ports.PortTraps;
+import com.virtuoso.targets.PrometheusTargets;
 
 /**
  * {@code ports show-config}: the effective web_server settings and where each one came from.
@@ -84,6 +86,9 @@ class ShowConfigCommand extends ConfiguredCommand implements Callable<Integer> {
                     .toList(), null),
                 setting(environment, "alerts.dedup_window", duration(properties.getAlerts().getDedupWindow()), null),
                 setting(environment, "state_dir", properties.getStateDir(), null),
+                setting(environment, "prometheus_targets_dir", PrometheusTargets
+                    .directoryOf(Path.of(properties.getStateDir()), properties.getPrometheusTargetsDir())
+                    .toString(), null),
                 setting(environment, "history_limit", properties.getHistoryLimit(), null),
                 setting(environment, "public_endpoints", properties.getPublicEndpoints(), null));
         List<String> warnings = new ArrayList<>(config.warnings());

@@ -21,6 +21,7 @@ public final class ConfigKeys {
             Map.entry("auto-fallback", "true or false"),
             Map.entry("timeout-keep-alive", "a whole number of seconds from 0 to 86400"),
             Map.entry("state-dir", "a directory path"),
+            Map.entry("prometheus-targets-dir", "a directory path, readable by Prometheus's user"),
             Map.entry("reclaim", "true or false"),
             Map.entry("reclaim-release-fallback-after", "a duration such as 30s, 500ms or 2m"),
             Map.entry("monitor.interval", "a duration of 100ms or more, such as 10s"),

@@ -117,6 +117,14 @@ public class WebServerProperties implements Validator {
     private String stateDir = System.getProperty("user.home") + "/.virtuoso";
 
     /**
+     * Directory of the Prometheus targets (PID.json, one per running server) for file_sd_configs.
+     * Not set: state_dir/prometheus, private like the state directory, which Prometheus running as
+     * a user of its own cannot read; set it to a directory outside state_dir to have the files
+     * written readable by others (0644; the directory 0755 when the server creates it).
+     */
+    private String prometheusTargetsDir;
+
+    /**
      * How many starts with a port conflict the history keeps; older ones are dropped.
      */
     private int historyLimit = 100;
@@ -249,6 +257,14 @@ public class WebServerProperties implements Validator {
         this.stateDir = stateDir;
     }
 
+    public String getPrometheusTargetsDir() {
+        return this.prometheusTargetsDir;
+    }
+
+    public void setPrometheusTargetsDir(String prometheusTargetsDir) {
+        this.prometheusTargetsDir = prometheusTargetsDir;
+    }
+
     public int getHistoryLimit() {
         return this.historyLimit;
     }
@@ -293,6 +309,10 @@ public class WebServerProperties implements Validator {
         requireText(errors, "stateDir", properties.getStateDir());
         if (properties.getInContainer() == null) {
             errors.rejectValue("inContainer", "required", "must be auto, true or false");
+        }
+        if (properties.getPrometheusTargetsDir() != null && properties.getPrometheusTargetsDir().isBlank()) {
+            errors.rejectValue("prometheusTargetsDir", "required", "must not be blank: leave it unset for "
+                    + "state_dir/prometheus");
         }
         Duration interval = properties.getMonitor().getInterval();
         if (interval == null || interval.compareTo(Duration.ofMillis(100)) < 0) {

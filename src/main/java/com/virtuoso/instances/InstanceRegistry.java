@@ -218,6 +218,19 @@ public final class InstanceRegistry {
         }
     }
 
+    /**
+     * Removes the entries that are not {@link Entry#isLive live} (servers that died without
+     * removing theirs, reused pids, files not named after their pid) and returns them.
+     * @throws StateDirectoryRefusedException as {@link #all} does
+     */
+    public List<Entry> removeStale() throws IOException {
+        List<Entry> stale = all().stream().filter((entry) -> !entry.isLive()).toList();
+        for (Entry entry : stale) {
+            remove(entry);
+        }
+        return stale;
+    }
+
     /** The registered servers whose process still runs (same pid and start time), from files named after them. */
     public List<InstanceRecord> live() {
         return all().stream().filter(Entry::isLive).map(Entry::instance).toList();

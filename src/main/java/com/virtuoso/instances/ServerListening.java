@@ -3,8 +3,9 @@ package com.virtuoso.instances;
 /**
  * Where this server can be found, published as an application event each time its instance
  * record is written: when it starts listening, and when the port monitor moves it back to its
- * primary port. Whatever tells clients where the server is (the registry, service discovery,
- * Prometheus targets) follows it.
+ * primary port, as soon as it reclaimed it (while the fallback listener still serves, so that
+ * clients move before a release closes the fallback). Whatever tells clients where the server is
+ * (the registry, service discovery, Prometheus targets) follows it.
  * <p>
  * Listeners run on the thread that publishes (the start, or the port monitor) and must not throw:
  * a failure to tell others where the server is never stops the server. The server's shutdown is

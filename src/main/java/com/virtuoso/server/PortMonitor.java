@@ -227,7 +227,8 @@ public class PortMonitor implements ApplicationListener<WebServerInitializedEven
     synchronized void check() {
         boolean fellBack = ports.selection().map(PortSelection::fellBack).orElse(false);
         int primary = ports.candidates().primary();
-        if (reclaim && fellBack && reclaimed == null) {
+        boolean reclaiming = reclaim && fellBack && reclaimed == null;
+        if (reclaiming) {
             run("reclaim", () -> {
                 if (probes.isFree(ports.host(), primary)) {
                     reclaim(primary);
@@ -273,6 +274,11 @@ public class PortMonitor implements ApplicationListener<WebServerInitializedEven
                 List.copyOf(missing), List.copyOf(unknown), clock.instant(),
                 (primaryHolders != null) ? primaryHolders.first() : null,
                 (primaryHolders != null && primaryHolders.holders().isEmpty()) ? primaryHolders.unknownReason() : null);
+        if (reclaiming && reclaimed != null) {
+            // clients move now, while the fallback still serves: one that moves during the drain
+            // period never meets a closed port, and without a release the primary is where the server is
+            run("registry", () -> instance.register(primary));
+        }
     }
 
     /** A part of a check that may fail. */
@@ -336,7 +342,6 @@ public class PortMonitor implements ApplicationListener<WebServerInitializedEven
         fallback.pause();
         fallback.getProtocolHandler().closeServerSocketGraceful();
         mainConnector = null;
-        run("registry", () -> instance.register(primary));
         logger.info("Stopped accepting on the fallback port " + port + " after its drain period; listening on "
                 + primary + " only");
         scheduler.execute(() -> close(fallback, port));

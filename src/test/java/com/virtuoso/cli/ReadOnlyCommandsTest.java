@@ -23,6 +23,7 @@ import com.virtuoso.ports.PortPrivileges;
 import com.virtuoso.ports.PortProbe;
 import com.virtuoso.ports.UnclassifiableBindFailures;
 import com.virtuoso.state.StateDirectory;
+import com.virtuoso.targets.PrometheusTargets;
 import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.ListenerProcess;
 
@@ -279,6 +280,36 @@ class ReadOnlyCommandsTest {
         JsonNode report = JsonMapper.shared().readTree(reused.out());
         assertThat(report.get("instances")).isEmpty();
         assertThat(report.get("removed").get(0).get("reason").asString()).isEqualTo("PID reused by another process");
+    }
+
+    @Test
+    void listRemovesThePrometheusTargetFilesOfServersThatAreGone() throws Exception {
+        StateDirectory state = StateDirectory.open(directory.resolve("state"));
+        InstanceRegistry registry = new InstanceRegistry(state);
+        PrometheusTargets targets = PrometheusTargets.of(state, null);
+        ProcessHandle self = ProcessHandle.current();
+        InstanceRecord live = new InstanceRecord(self.pid(), self.info().startInstant().orElseThrow(), "127.0.0.1",
+                primary, primary, "test", "/", null);
+        Process finished = new ProcessBuilder("true").start();
+        assertThat(finished.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        InstanceRecord gone = new InstanceRecord(finished.pid(), Instant.now(), "127.0.0.1", 1, 1, "test", "/", null);
+        registry.register(live);
+        registry.register(gone);
+        targets.write(live);
+        targets.write(gone);
+
+        CliRun run = CliRun.of("list", "--config", config.toString());
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out())
+            .contains("Removed the Prometheus target file of a server that is gone: " + targets.fileOf(finished.pid()));
+        assertThat(targets.fileOf(finished.pid())).doesNotExist();
+        assertThat(targets.fileOf(self.pid())).exists();
+
+        targets.write(gone);
+        CliRun json = CliRun.of("list", "--config", config.toString(), "--json");
+        assertThat(JsonMapper.shared().readTree(json.out()).get("removedTargetFiles"))
+            .extracting(JsonNode::asString)
+            .containsExactly(targets.fileOf(finished.pid()).toString());
     }
 
     /** Port tools whose classifier throws {@code failure} for every failed bind. */

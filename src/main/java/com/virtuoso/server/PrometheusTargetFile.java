@@ -1,0 +1,93 @@
+package com.virtuoso.server;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.EventListener;
+
+import com.virtuoso.instances.InstanceRegistry;
+import com.virtuoso.instances.ServerListening;
+import com.virtuoso.targets.PrometheusTargets;
+
+/**
+ * This server's Prometheus target file: written each time the server says where it listens
+ * ({@link ServerListening}: at start, and when the port monitor moves it to the primary port),
+ * removed as the server stops.
+ * <p>
+ * The first time, it also removes what servers that died without cleaning up left behind (a
+ * SIGKILL, a crash): their target files, which would keep Prometheus scraping a port nobody
+ * serves, then their instance records, in that order, as a target file of a reused pid is told
+ * by its record. A failure costs a warning, never the start: Prometheus not finding the server is
+ * not a reason to stop trading.
+ */
+class PrometheusTargetFile implements DisposableBean {
+
+    private static final Log logger = LogFactory.getLog(PrometheusTargetFile.class);
+
+    private final PrometheusTargets targets;
+
+    private final InstanceRegistry registry;
+
+    private final long pid = ProcessHandle.current().pid();
+
+    private boolean deadServersRemoved;
+
+    PrometheusTargetFile(PrometheusTargets targets, InstanceRegistry registry) {
+        this.targets = targets;
+        this.registry = registry;
+    }
+
+    /** On the start's thread and the port monitor's: one at a time, so the file ends as the last event says. */
+    @EventListener
+    synchronized void on(ServerListening event) {
+        if (!deadServersRemoved) {
+            deadServersRemoved = true;
+            removeDeadServers();
+        }
+        try {
+            targets.write(event.instance());
+        }
+        catch (IOException | RuntimeException ex) {
+            logger.warn("Could not write the Prometheus target file " + targets.fileOf(pid) + ": " + ex
+                    + "; a Prometheus reading " + targets.directory() + " does not find this server on port "
+                    + event.instance().port());
+        }
+    }
+
+    private void removeDeadServers() {
+        try {
+            for (Path file : targets.removeStale(registry)) {
+                logger.info("Removed the Prometheus target file of a server that is gone: " + file);
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            logger.warn("Could not remove the Prometheus target files of servers that are gone from "
+                    + targets.directory() + ": " + ex + "; Prometheus may go on scraping their ports");
+        }
+        try {
+            for (InstanceRegistry.Entry entry : registry.removeStale()) {
+                logger.info("Removed the instance record of a server that is gone: " + entry.file());
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            logger.warn("Could not remove the instance records of servers that are gone: " + ex
+                    + "; 'ports list' removes them");
+        }
+    }
+
+    @Override
+    public synchronized void destroy() {
+        try {
+            targets.remove(pid);
+        }
+        catch (IOException ex) {
+            logger.warn("Could not remove the Prometheus target file " + targets.fileOf(pid) + ": " + ex
+                    + "; the next start or 'ports list' removes it");
+        }
+    }
+
+}

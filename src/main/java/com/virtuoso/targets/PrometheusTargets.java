@@ -1,0 +1,263 @@
+package com.virtuoso.targets;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import com.virtuoso.instances.InstanceRecord;
+import com.virtuoso.instances.InstanceRegistry;
+import com.virtuoso.state.StateDirectory;
+import com.virtuoso.state.StateDirectoryRefusedException;
+
+/**
+ * The Prometheus file-based service discovery directory ({@code web_server.prometheus_targets_dir}):
+ * one {@code <pid>.json} per running server, holding one {@link TargetGroup}, so that a Prometheus
+ * with {@code file_sd_configs} on {@code <dir>/*.json} scrapes each server on whatever port it
+ * serves.
+ * <p>
+ * A file is replaced whole (a temporary file in the same directory, then an atomic rename), and the
+ * temporary file's name ({@code .<pid>.<random>.tmp}) never matches {@code *.json}: Prometheus,
+ * which watches the directory, never reads half a file.
+ * <p>
+ * Modes: inside the state directory (the default, {@code <state_dir>/prometheus}) the files are as
+ * private as the state directory (directories 0700, files 0600), and nothing is written when the
+ * state directory is refused. Anywhere else the directory is one the operator chose for a
+ * Prometheus that runs as a user of its own: the files hold nothing secret (an address, two port
+ * numbers), so they are 0644, and a directory made here is 0755, whatever the umask.
+ */
+public final class PrometheusTargets {
+
+    /** The directory's name in the state directory, when no other is configured. */
+    public static final String DEFAULT_DIRECTORY_NAME = "prometheus";
+
+    private static final Set<PosixFilePermission> PRIVATE_DIRECTORY = Set
+        .copyOf(PosixFilePermissions.fromString("rwx------"));
+
+    private static final Set<PosixFilePermission> PRIVATE_FILE = Set.copyOf(PosixFilePermissions.fromString("rw-------"));
+
+    private static final Set<PosixFilePermission> SHARED_DIRECTORY = Set
+        .copyOf(PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    private static final Set<PosixFilePermission> SHARED_FILE = Set.copyOf(PosixFilePermissions.fromString("rw-r--r--"));
+
+    /** A file of a server; other files (the operator's own targets in a shared directory) are never touched. */
+    private static final Pattern SERVER_FILE = Pattern.compile("([0-9]{1,18})\\.json");
+
+    private final Path directory;
+
+    private final StateDirectory stateDirectory;
+
+    /** Whether the directory lies inside the state directory, and so shares its privacy and refusal. */
+    private final boolean insideStateDirectory;
+
+    private final JsonMapper json = JsonMapper.shared();
+
+    private PrometheusTargets(Path directory, StateDirectory stateDirectory, boolean insideStateDirectory) {
+        this.directory = directory;
+        this.stateDirectory = stateDirectory;
+        this.insideStateDirectory = insideStateDirectory;
+    }
+
+    /**
+     * The targets directory {@code configured}, or {@code <state_dir>/prometheus} when it is
+     * {@code null}.
+     */
+    public static PrometheusTargets of(StateDirectory stateDirectory, String configured) {
+        Path directory = directoryOf(stateDirectory.path(), configured);
+        return new PrometheusTargets(directory, stateDirectory,
+                directory.startsWith(stateDirectory.path().toAbsolutePath().normalize()));
+    }
+
+    /** The targets directory {@code configured}, or {@code <stateDirectory>/prometheus} when it is {@code null}. */
+    public static Path directoryOf(Path stateDirectory, String configured) {
+        return ((configured != null) ? Path.of(configured) : stateDirectory.resolve(DEFAULT_DIRECTORY_NAME))
+            .toAbsolutePath()
+            .normalize();
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /** The file of the server with {@code pid}. */
+    public Path fileOf(long pid) {
+        return directory.resolve(pid + ".json");
+    }
+
+    /** Whether files are written here: not inside a refused state directory. */
+    public boolean isUsable() {
+        return !insideStateDirectory || stateDirectory.isUsable();
+    }
+
+    /** Writes where Prometheus finds the server {@code instance} describes, whole or not at all. */
+    public void write(InstanceRecord instance) throws IOException {
+        if (!isUsable()) {
+            return;
+        }
+        createDirectory();
+        byte[] content = json.writeValueAsBytes(List.of(TargetGroup.of(instance)));
+        Set<PosixFilePermission> mode = insideStateDirectory ? PRIVATE_FILE : SHARED_FILE;
+        Path temporary = Files.createTempFile(directory, "." + instance.pid() + ".", ".tmp",
+                PosixFilePermissions.asFileAttribute(mode));
+        try {
+            Files.setPosixFilePermissions(temporary, mode); // the umask may have taken bits the mode gives
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true); // on disk before the rename makes it the file: never an empty one after a crash
+            }
+            Files.move(temporary, fileOf(instance.pid()), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
+        finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** Removes the file of the server with {@code pid} (a link itself, never its target). */
+    public void remove(long pid) throws IOException {
+        if (isUsable()) {
+            Files.deleteIfExists(fileOf(pid));
+        }
+    }
+
+    /**
+     * Removes the files of servers that died without removing theirs, and returns them. A file is
+     * stale when no process runs under its pid, or when {@code registry} holds a record for that
+     * pid that is not live (the pid was reused; the registry's own check) and the file was last
+     * written before the process now under that pid started. A file of a pid that runs and that
+     * the registry does not know (a server of another state directory sharing this directory)
+     * is kept: a live server's file is never removed.
+     * <p>
+     * Read the registry here, before its stale entries are removed: without them a file of a
+     * reused pid looks like another state directory's.
+     */
+    public List<Path> removeStale(InstanceRegistry registry) throws IOException {
+        if (!isUsable() || !directoryExists()) {
+            return List.of();
+        }
+        Map<Long, Path> files = serverFiles();
+        if (files.isEmpty()) {
+            return List.of();
+        }
+        // read after listing: a server that wrote its file before the listing registered before it
+        Map<Long, InstanceRegistry.Entry> registered = registered(registry);
+        List<Path> removed = new ArrayList<>();
+        for (Map.Entry<Long, Path> file : files.entrySet()) {
+            if (isStale(file.getKey(), file.getValue(), registered.get(file.getKey()))) {
+                Files.deleteIfExists(file.getValue());
+                removed.add(file.getValue());
+            }
+        }
+        return removed;
+    }
+
+    private Map<Long, Path> serverFiles() throws IOException {
+        Map<Long, Path> files = new HashMap<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, "*.json")) {
+            for (Path file : entries) {
+                Matcher name = SERVER_FILE.matcher(file.getFileName().toString());
+                if (name.matches() && !Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+                    files.put(Long.parseLong(name.group(1)), file);
+                }
+            }
+        }
+        return files;
+    }
+
+    /** The registry's records by pid; none when the registry cannot be read, which then keeps every file of a running pid. */
+    private static Map<Long, InstanceRegistry.Entry> registered(InstanceRegistry registry) {
+        Map<Long, InstanceRegistry.Entry> registered = new HashMap<>();
+        try {
+            for (InstanceRegistry.Entry entry : registry.all()) {
+                if (entry.namedAfterItsPid()) {
+                    registered.put(entry.instance().pid(), entry);
+                }
+            }
+        }
+        catch (StateDirectoryRefusedException ex) {
+            // told where the registry itself is read (list, the server's own registration)
+            return Map.of();
+        }
+        return registered;
+    }
+
+    private static boolean isStale(long pid, Path file, InstanceRegistry.Entry entry) throws IOException {
+        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        if (process.isEmpty()) {
+            return true;
+        }
+        if (entry == null || entry.isLive()) {
+            return false;
+        }
+        // the registry says the pid was reused; but another state directory's server under that pid may have written it since
+        Optional<Instant> started = process.get().info().startInstant();
+        return started.isPresent()
+                && Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(started.get());
+    }
+
+    /**
+     * Whether the directory is there: inside the state directory never through a symbolic link, as
+     * nothing there is; elsewhere the operator's path is followed, as any path in the config.
+     */
+    private boolean directoryExists() {
+        return insideStateDirectory ? Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)
+                : Files.isDirectory(directory);
+    }
+
+    /** Creates the directory and its missing parents, as private as the state directory inside it, else 0755. */
+    private void createDirectory() throws IOException {
+        if (directoryExists()) {
+            return;
+        }
+        Set<PosixFilePermission> mode = insideStateDirectory ? PRIVATE_DIRECTORY : SHARED_DIRECTORY;
+        List<Path> missing = new ArrayList<>();
+        for (Path path = directory; path != null && !Files.exists(path, LinkOption.NOFOLLOW_LINKS); path = path
+            .getParent()) {
+            missing.add(0, path);
+        }
+        for (Path path : missing) {
+            try {
+                Files.createDirectory(path, PosixFilePermissions.asFileAttribute(mode));
+                Files.setPosixFilePermissions(path, mode); // the umask may have taken bits the mode gives
+            }
+            catch (FileAlreadyExistsException ex) {
+                // made meanwhile by another server: checked below like any existing one
+            }
+        }
+        if (!directoryExists()) {
+            throw new NotDirectoryException(directory + (insideStateDirectory ? " (a symbolic link is not followed)" : ""));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return directory.toString();
+    }
+
+}
