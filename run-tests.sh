@@ -2,9 +2,10 @@
 # Every test, on a fresh machine. The security tests act as a client on another host from a
 # network namespace of their own (ip netns + veth, curl inside it): that needs root, iproute2 and
 # curl, which this script installs when they are missing, as it does shellcheck for the launcher's
-# test (LauncherIT) and python3 for the socket holder of SocketActivationIT. Then: ./mvnw verify.
-# The status page's browser test drives Debian's chromium through chromium-driver, installed here too;
-# VIRTUOSO_REQUIRE_BROWSER=1 makes that test fail, not skip, should they still be missing.
+# test (LauncherIT), python3 for the socket holder of SocketActivationIT, prometheus for
+# RealPrometheusTest (the test runs the binary itself), and chromium with chromium-driver for the
+# status page's browser test. The VIRTUOSO_REQUIRE_* variables make those tests fail, not skip,
+# should their component still be missing. Then: ./mvnw verify.
 set -eu
 cd "$(dirname "$0")"
 missing=""
@@ -12,6 +13,7 @@ command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
 command -v shellcheck >/dev/null 2>&1 || missing="$missing shellcheck"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+command -v prometheus >/dev/null 2>&1 || missing="$missing prometheus"
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
 if [ "$(id -u)" -ne 0 ]; then
@@ -25,4 +27,5 @@ if [ -n "$missing" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
 export VIRTUOSO_REQUIRE_BROWSER=1
+export VIRTUOSO_REQUIRE_PROMETHEUS=1
 exec ./mvnw verify "$@"
