@@ -27,7 +27,8 @@ public class StateDirectoryConfiguration {
         StateDirectory directory = StateDirectory.open(Path.of(properties.getStateDir()));
         directory.refusal()
             .ifPresent((refusal) -> logger.warn(refusal + ". The server runs on without the instance registry "
-                    + "('ports list' will not show it) and without the conflict history."));
+                    + "('ports list' will not show it), without the conflict history, and without a Prometheus "
+                    + "target file unless web_server.prometheus_targets_dir is outside it."));
         return directory;
     }
 

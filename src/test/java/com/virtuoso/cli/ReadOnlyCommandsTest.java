@@ -65,6 +65,8 @@ class ReadOnlyCommandsTest {
             .containsPattern("web_server.log_level\\s+INFO\\s+default")
             .containsPattern("web_server.monitor.interval\\s+1500ms\\s+the command line")
             .containsPattern("web_server.alerts.dedup_window\\s+5m\\s+default")
+            .containsPattern("web_server.prometheus_targets_dir\\s+" + directory.resolve("state/prometheus")
+                    + "\\s+default")
             .contains("Ports tried, in order: [" + primary + ", " + (primary + 1) + ", 40000]")
             .contains("Port " + (primary + 1) + " appears more than once")
             .contains("Port 40000 is inside the OS ephemeral range");

@@ -45,6 +45,7 @@ class InvalidConfigurationTest {
             auto_fallback: maybe     | web_server.auto_fallback = "maybe"     | is not true or false                     | Set web_server.auto_fallback to true or false
             host: no-such-host.invalid | web_server.host = "no-such-host.invalid" | is not an IP address or a host name   | Set web_server.host to an IP address
             public_endpoints: [Prometheus] | web_server.public_endpoints[0] = "Prometheus" | must be an endpoint id | Set web_server.public_endpoints[0] to a list of actuator endpoint ids
+            prometheus_targets_dir: "  " | web_server.prometheus_targets_dir = "  " | must not be blank: leave it unset for state_dir/prometheus | Set web_server.prometheus_targets_dir to a directory path
             prot: 9000               | web_server.prot = "9000"               | is not a web_server setting              | Remove it, or use one of: access_log
             """)
     void aBadValueNamesKeyValueOriginAndFix(String yaml, String keyAndValue, String reason, String fix,

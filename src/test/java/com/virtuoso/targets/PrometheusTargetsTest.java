@@ -76,23 +76,28 @@ class PrometheusTargetsTest {
         List<String> created = new ArrayList<>();
         // Prometheus watches the directory with inotify too: whatever it could see appear is here
         try (WatchService watch = FileSystems.getDefault().newWatchService()) {
-            targets.directory().register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            targets.directory()
+                .register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
             targets.write(record(self.pid(), "127.0.0.1", 8000, 8000));
-            while (!created.contains(file.getFileName().toString())) {
+            boolean fileSeen = false;
+            while (!fileSeen) {
                 WatchKey key = watch.poll(10, TimeUnit.SECONDS);
                 assertThat(key).as("the rewrite was seen").isNotNull();
                 for (WatchEvent<?> event : key.pollEvents()) {
-                    created.add(event.context().toString());
+                    fileSeen |= event.context().toString().equals(file.getFileName().toString());
+                    if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE) {
+                        created.add(event.context().toString());
+                    }
                 }
                 key.reset();
             }
         }
+        // replaced by a rename, not written in place: a reader has the old file or the new one
+        assertThat(Files.getAttribute(file, "unix:ino")).as("inode after the rewrite").isNotEqualTo(inode);
         PathMatcher prometheusGlob = FileSystems.getDefault().getPathMatcher("glob:*.json");
         assertThat(created).hasSizeGreaterThan(1)
             .filteredOn((name) -> !name.equals(file.getFileName().toString()))
             .allSatisfy((name) -> assertThat(prometheusGlob.matches(Path.of(name))).as(name).isFalse());
-        // replaced by a rename, not written in place: a reader has the old file or the new one
-        assertThat(Files.getAttribute(file, "unix:ino")).isNotEqualTo(inode);
         assertThat(Files.readString(file)).contains("127.0.0.1:8000");
         try (var left = Files.list(targets.directory())) {
             assertThat(left).extracting(Path::getFileName).extracting(Path::toString)
