@@ -45,7 +45,7 @@ class ContainerReadinessTest {
             assertThat(server.getJson("/actuator/ports").get("container").asString()).isNotBlank();
 
             holder.close();
-            // not listening on the primary until the monitor reclaims it, then not ready until the release
+            // not listening on the primary until the monitor reclaims it, and ready from then on
             await().atMost(Duration.ofSeconds(15))
                 .ignoreExceptions()
                 .until(() -> status(primary, "/actuator/health/readiness") == 200);
