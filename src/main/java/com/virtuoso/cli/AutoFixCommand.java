@@ -24,6 +24,7 @@ import com.virtuoso.ports.BindOutcome;
 import com.virtuoso.ports.ListenerShutdown;
 import com.virtuoso.ports.PortHolder;
 import com.virtuoso.ports.PortProbe;
+import com.virtuoso.ports.PublishedPort;
 import com.virtuoso.server.RunningJar;
 
 /**
@@ -153,6 +154,11 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
         else if (holders.isEmpty()) {
             situation = "Port " + port + " is held by a process this user cannot see ("
                     + result.holders().unknownReason() + ")";
+        }
+        else if (result.holders().published().isPresent()) {
+            PublishedPort published = result.holders().published().get();
+            situation = "Port " + port + " is held by " + published.describe() + ", which will not be stopped ("
+                    + published.instead() + ")";
         }
         else if (servers.containsKey(holders.get(0).pid())) {
             InstanceRecord server = servers.get(holders.get(0).pid());

@@ -15,6 +15,8 @@ import com.virtuoso.instances.InstanceRecord;
 import com.virtuoso.ports.ActivatedPort;
 import com.virtuoso.ports.BindOutcome;
 import com.virtuoso.ports.PortProbe;
+import com.virtuoso.ports.PublishedPort;
+import com.virtuoso.ports.PublishingContainer;
 
 /**
  * {@code ports check PORT}: is the port free on the configured host, and if not, who listens on it.
@@ -22,7 +24,8 @@ import com.virtuoso.ports.PortProbe;
 @Command(name = "check", mixinStandardHelpOptions = true,
         versionProvider = PortsCommand.Version.class,
         description = { "Tell whether PORT is free on the configured host, judged as the server's bind would judge it "
-                + "(IPv4 and IPv6). When it is in use, list every process listening on it.",
+                + "(IPv4 and IPv6). When it is in use, list every process listening on it, and name the container when a container "
+                + "engine publishes the port (docker-proxy and the rootless forwarders).",
                 "Exit 0 when free, 1 when in use or not bindable (privileged, not an address of this machine, or "
                         + "why could not be verified), 2 for a bad argument (an unresolvable --host)." })
 class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
@@ -55,9 +58,31 @@ class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
      * @param holders the processes listening on the port
      * @param detail why no holder is named (for UNKNOWN, what the bind said), or {@code null}
      * @param socketActivation how the port is held through socket activation, or {@code null} when it is not
+     * @param published how a container engine publishes the port, or {@code null} when it does not
      */
     record Report(int port, String host, boolean free, String outcome, List<Holder> holders, String detail,
-            SocketActivation socketActivation) {
+            SocketActivation socketActivation, Published published) {
+    }
+
+    /**
+     * A container engine publishes the port: a forwarder holds it for a container.
+     *
+     * @param pid the forwarder's PID
+     * @param forwarder the forwarder: {@code docker-proxy}, {@code rootlesskit}, {@code slirp4netns} or
+     * {@code rootlessport}
+     * @param containers the containers that publish the port, as the engine names them; empty when it could
+     * not be asked
+     * @param description the port and its container in words
+     * @param stopCommand what frees the port ({@code docker stop NAME}), or what names the container
+     */
+    record Published(long pid, String forwarder, List<PublishingContainer> containers, String description,
+            String stopCommand) {
+
+        static Published of(PublishedPort published) {
+            return new Published(published.holder().pid(), published.forwarder().executable(),
+                    published.containers(), published.describe(), published.stopCommand());
+        }
+
     }
 
     /**
@@ -105,8 +130,9 @@ class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
         SocketActivation activation = PortTools.activated(port, result.holders().holders(), virtuoso)
             .map(SocketActivation::of)
             .orElse(null);
+        Published published = result.holders().published().map(Published::of).orElse(null);
         Report report = new Report(port, address.getHostAddress(), result.free(), result.outcome().name(), holders,
-                result.holders().unknownReason(), activation);
+                result.holders().unknownReason(), activation, published);
         if (json) {
             printJson(report);
         }
@@ -130,6 +156,11 @@ class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
         if (report.socketActivation() != null) {
             out().println("Held through socket activation: " + report.socketActivation().reason() + ".");
             out().println("To free it: " + report.socketActivation().stopCommand());
+        }
+        if (report.published() != null) {
+            out().println("Held for a container: " + report.published().description() + ".");
+            out().println((report.published().containers().isEmpty() ? "To name the container: " : "To free it: ")
+                    + report.published().stopCommand());
         }
     }
 

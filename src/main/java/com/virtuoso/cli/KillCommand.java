@@ -21,6 +21,7 @@ import com.virtuoso.ports.ListenerShutdown;
 import com.virtuoso.ports.PortHolder;
 import com.virtuoso.ports.PortHolders;
 import com.virtuoso.ports.PortProbe;
+import com.virtuoso.ports.PublishedPort;
 
 /**
  * {@code ports kill PORT}: stop whoever listens on the port, safely.
@@ -32,7 +33,8 @@ import com.virtuoso.ports.PortProbe;
                 + "waits for the port to be free; SIGKILL only with --force. Refuses PID 1, itself and its "
                 + "ancestors, and other users' processes unless --force. Refuses a port held through socket "
                 + "activation (PID 1, or a Virtuoso serving a socket the service manager handed over) and prints "
-                + "the systemctl command that frees it.",
+                + "the systemctl command that frees it, and a port a container engine publishes (docker-proxy, "
+                + "rootlesskit, slirp4netns, rootlessport) and prints the docker stop command that frees it.",
                 "Exit 0 when the port is free at the end (a bind on web_server.host succeeds and no listener is "
                         + "visible), 1 when it is still held, when its listener cannot be seen, when a signal could "
                         + "not be sent (or you declined), 77 when refused for safety." })
@@ -110,6 +112,12 @@ class KillCommand extends ConfiguredCommand implements Callable<Integer> {
             // even --force: a stopped server is started again by the service manager, which keeps the port
             return report(new Report(port, holders, "refused", false, holders,
                     List.of(activated.get().reason() + "; " + activated.get().instead())), REFUSED);
+        }
+        Optional<PublishedPort> published = found.published();
+        if (published.isPresent()) {
+            // even --force: the container is what holds the port; its proxy is not stopped behind the engine's back
+            return report(new Report(port, holders, "refused", false, holders,
+                    List.of(published.get().reason() + "; " + published.get().instead())), REFUSED);
         }
         ListenerShutdown shutdown = tools.shutdown();
         List<String> refusals = shutdown.refusals(holders, force);

@@ -21,6 +21,7 @@ import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcesso
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -82,6 +83,14 @@ record LoadedConfig(ConfigurableEnvironment environment, WebServerProperties pro
         }
         return new LoadedConfig(environment, properties, read, tradingConfigRead ? tradingConfig : null, warnings,
                 port);
+    }
+
+    /** The environment variable {@code name} the command runs with, or {@code null}. */
+    String variable(String name) {
+        PropertySource<?> variables = environment.getPropertySources()
+            .get(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+        Object value = (variables != null) ? variables.getProperty(name) : null;
+        return (value != null) ? value.toString() : null;
     }
 
     /**

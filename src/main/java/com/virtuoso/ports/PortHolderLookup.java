@@ -39,17 +39,30 @@ public final class PortHolderLookup {
 
     private final Path passwd;
 
+    private final PublishingContainers engine;
+
+    /** A lookup that names no container: a port a container engine publishes is told as such, unnamed. */
     public PortHolderLookup() {
-        this(Path.of("/proc"));
+        this(PublishingContainers.UNASKED);
+    }
+
+    /** A lookup that asks {@code engine} which container publishes a port held by a forwarder such as docker-proxy. */
+    public PortHolderLookup(PublishingContainers engine) {
+        this(Path.of("/proc"), Path.of("/etc/passwd"), engine);
     }
 
     PortHolderLookup(Path proc) {
-        this(proc, Path.of("/etc/passwd"));
+        this(proc, Path.of("/etc/passwd"), PublishingContainers.UNASKED);
     }
 
     PortHolderLookup(Path proc, Path passwd) {
+        this(proc, passwd, PublishingContainers.UNASKED);
+    }
+
+    PortHolderLookup(Path proc, Path passwd, PublishingContainers engine) {
         this.proc = proc;
         this.passwd = passwd;
+        this.engine = engine;
     }
 
     /** Who listens on {@code port}, on any address and either IP version, however long it takes to look. */
@@ -95,7 +108,10 @@ public final class PortHolderLookup {
                     + (owners.hiddenProcesses() > 0 ? ", whose processes this user may not inspect" : "")
                     + "; run as that user or root to see it");
         }
-        return PortHolders.found(owners.pids().stream().sorted().map(this::describe).toList());
+        List<PortHolder> holders = owners.pids().stream().sorted().map(this::describe).toList();
+        return PublishedPort.among(port, holders, engine)
+            .map((published) -> PortHolders.published(holders, published))
+            .orElseGet(() -> PortHolders.found(holders));
     }
 
     /**

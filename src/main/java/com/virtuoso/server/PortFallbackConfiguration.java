@@ -28,6 +28,7 @@ import com.virtuoso.alerts.WebhookAlerts;
 import com.virtuoso.config.ConfigFile;
 import com.virtuoso.config.WebServerProperties;
 import com.virtuoso.container.Container;
+import com.virtuoso.container.DockerEngine;
 import com.virtuoso.history.ConflictHistory;
 import com.virtuoso.instances.InstanceRegistry;
 import com.virtuoso.ports.BindFailureClassifier;
@@ -71,7 +72,8 @@ public class PortFallbackConfiguration {
 
     @Bean
     PortHolderLookup portHolderLookup() {
-        return new PortHolderLookup();
+        // a port held by docker-proxy is named after the container that publishes it, when the engine answers
+        return new PortHolderLookup(DockerEngine.of(System.getenv("DOCKER_HOST")));
     }
 
     @Bean

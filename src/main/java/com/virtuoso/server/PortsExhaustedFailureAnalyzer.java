@@ -1,6 +1,7 @@
 package com.virtuoso.server;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -8,6 +9,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import com.virtuoso.ports.BindOutcome;
 import com.virtuoso.ports.ConflictResult;
 import com.virtuoso.ports.PortAttempt;
+import com.virtuoso.ports.PortForwarder;
 import com.virtuoso.ports.PortsExhaustedException;
 
 /**
@@ -43,7 +45,15 @@ class PortsExhaustedFailureAnalyzer extends AbstractFailureAnalyzer<PortsExhaust
         int primary = exhausted.candidates().primary();
         String command = RunningJar.command();
         StringBuilder text = new StringBuilder("Solutions:").append(System.lineSeparator());
-        if (primaryInUse(exhausted)) {
+        Optional<PortForwarder> forwarder = primaryForwarder(exhausted);
+        if (forwarder.isPresent()) {
+            // ports kill refuses to signal the forwarder: the container holds the port
+            text.append("1. Stop the container that publishes port ").append(primary).append(" (named above): ")
+                .append(forwarder.get().cli()).append(" stop NAME; ")
+                .append(forwarder.get().findCommand(primary)).append(" lists it")
+                .append(System.lineSeparator());
+        }
+        else if (primaryInUse(exhausted)) {
             text.append("1. Stop the process holding port ").append(primary).append(": ").append(command)
                 .append(" ports kill ").append(primary).append(System.lineSeparator());
         }
@@ -65,6 +75,15 @@ class PortsExhaustedFailureAnalyzer extends AbstractFailureAnalyzer<PortsExhaust
             text.append(", or add free ports to web_server.fallback_ports (0 lets the OS pick one)");
         }
         return text.toString();
+    }
+
+    /** The forwarder (docker-proxy, ...) holding the primary port for a container, if one does. */
+    private static Optional<PortForwarder> primaryForwarder(PortsExhaustedException exhausted) {
+        return exhausted.attempts()
+            .stream()
+            .filter((attempt) -> attempt.port() == exhausted.candidates().primary())
+            .findFirst()
+            .flatMap((attempt) -> PortForwarder.of(attempt.holder()));
     }
 
     /** Whether the primary port was found in use (by a process named or not), rather than unbindable otherwise. */

@@ -18,6 +18,24 @@ public final class FakeProc {
         return new PortHolderLookup(proc);
     }
 
+    /** A holder lookup that reads {@code proc} and asks {@code engine} which container publishes a port. */
+    public static PortHolderLookup lookup(Path proc, PublishingContainers engine) {
+        return new PortHolderLookup(proc, proc.resolve("passwd"), engine);
+    }
+
+    /**
+     * Writes a {@code net/tcp} under {@code proc} with one LISTEN row for {@code port}, owned by
+     * root, and process {@code pid} holding its socket, started with {@code argv}: a forwarder
+     * such as {@code docker-proxy}, which a test must never signal for real.
+     */
+    public static void listener(Path proc, int port, long pid, String... argv) throws IOException {
+        hiddenListener(proc, port, 0);
+        Path fd = Files.createDirectories(proc.resolve(pid + "/fd"));
+        Files.createSymbolicLink(fd.resolve("3"), Path.of("socket:[424242]"));
+        Files.writeString(proc.resolve(pid + "/cmdline"), String.join("\0", argv) + "\0");
+        Files.writeString(proc.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+    }
+
     /**
      * Writes a {@code net/tcp} under {@code proc} with one LISTEN row for {@code port}, owned by
      * {@code uid}, and no process that holds its socket: as another user's listener looks to a

@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +72,33 @@ class PortHolderLookupTest {
             assertThat(holder.command()).contains(ListenerMain.class.getName(), host, Integer.toString(port));
             assertThat(holder.startTime()).isNotNull();
         }
+    }
+
+    @Test
+    void aPortHeldByDockerProxyIsNamedAfterTheContainerThatPublishesIt() throws IOException {
+        int port = FreePorts.pick();
+        FakeProc.listener(proc, port, 13579, "/usr/bin/docker-proxy", "-proto", "tcp", "-host-ip", "127.0.0.1",
+                "-host-port", Integer.toString(port), "-container-ip", "172.17.0.2", "-container-port", "8080");
+        PublishingContainer web = new PublishingContainer("web", "4d7ac333d3d4");
+        PortHolders holders = FakeProc.lookup(proc, (asked) -> (asked == port) ? List.of(web) : List.of())
+            .lookup(port);
+        assertThat(holders.holders()).extracting(PortHolder::pid).containsExactly(13579L);
+        assertThat(holders.published()).hasValueSatisfying((published) -> {
+            assertThat(published.forwarder()).isEqualTo(PortForwarder.DOCKER_PROXY);
+            assertThat(published.containers()).containsExactly(web);
+        });
+        assertThat(holders.describe()).isEqualTo("Docker container web (4d7ac333d3d4), published through "
+                + "docker-proxy PID 13579");
+    }
+
+    @Test
+    void aPortHeldByDockerProxyIsADockerPublishedPortWhenTheEngineNamesNoContainer() throws IOException {
+        int port = FreePorts.pick();
+        FakeProc.listener(proc, port, 13579, "/usr/sbin/docker-proxy", "-proto", "tcp", "-host-port",
+                Integer.toString(port));
+        PortHolders holders = FakeProc.lookup(proc).lookup(port);
+        assertThat(holders.published()).isPresent();
+        assertThat(holders.describe()).isEqualTo("a Docker-published port (docker-proxy PID 13579)");
     }
 
     @Test

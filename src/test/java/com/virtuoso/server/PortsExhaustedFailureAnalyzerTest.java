@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import com.virtuoso.ports.BindOutcome;
 import com.virtuoso.ports.PortAttempt;
 import com.virtuoso.ports.PortCandidates;
+import com.virtuoso.ports.PortHolder;
 import com.virtuoso.ports.PortsExhaustedException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +25,19 @@ class PortsExhaustedFailureAnalyzerTest {
         assertThat(PortsExhaustedFailureAnalyzer.description(exhausted)).contains("8000  in use by PID 4242 (nc -l 8000)");
         assertThat(PortsExhaustedFailureAnalyzer.action(exhausted)).contains("1. Stop the process holding port 8000")
             .contains("ports kill 8000");
+    }
+
+    @Test
+    void aPrimaryPublishedThroughDockerProxyGetsTheAdviceToStopTheContainer() {
+        PortHolder proxy = new PortHolder(13579, "root", AT, "/usr/bin/docker-proxy -proto tcp -host-ip 127.0.0.1 "
+                + "-host-port 8000 -container-ip 172.17.0.2 -container-port 8080");
+        String detail = "in use by Docker container web (4d7ac333d3d4), published through docker-proxy PID 13579";
+        PortsExhaustedException exhausted = exhausted(new PortAttempt(8000, BindOutcome.IN_USE, AT, proxy, detail));
+        assertThat(PortsExhaustedFailureAnalyzer.description(exhausted)).contains("8000  " + detail);
+        assertThat(PortsExhaustedFailureAnalyzer.action(exhausted))
+            .contains("1. Stop the container that publishes port 8000 (named above): docker stop NAME; "
+                    + "docker ps --filter publish=8000 lists it")
+            .doesNotContain("ports kill");
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.virtuoso.testing;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -33,8 +34,25 @@ public final class ListenerProcess implements AutoCloseable {
         return start(host, port, "ignore-sigterm");
     }
 
+    /**
+     * A process listening on {@code host:port} whose program is named {@code program}
+     * ({@code docker-proxy}): Java started through a link of that name made in {@code directory},
+     * so that its command line starts with {@code directory/program}.
+     */
+    public static ListenerProcess startAs(String program, Path directory, String host, int port) throws Exception {
+        Path link = Files.createSymbolicLink(directory.resolve(program), java());
+        return start(link.toString(), host, port, "plain");
+    }
+
+    private static Path java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
     private static ListenerProcess start(String host, int port, String mode) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return start(java().toString(), host, port, mode);
+    }
+
+    private static ListenerProcess start(String java, String host, int port, String mode) throws Exception {
         Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 ListenerMain.class.getName(), host, Integer.toString(port), mode)
             .redirectError(ProcessBuilder.Redirect.INHERIT)

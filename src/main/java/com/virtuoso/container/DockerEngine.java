@@ -1,0 +1,214 @@
+package com.virtuoso.container;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.URLEncoder;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import com.virtuoso.ports.PublishingContainer;
+import com.virtuoso.ports.PublishingContainers;
+
+/**
+ * Asks the Docker Engine API which running containers publish a port, to name the container
+ * behind a {@code docker-proxy}: {@code GET /containers/json?filters={"publish":["PORT"]}} over
+ * the engine's unix socket, {@code /var/run/docker.sock} or the one {@code DOCKER_HOST} names
+ * ({@code unix://PATH}; an engine on {@code tcp://} or {@code ssh://} is not asked, as its
+ * containers publish ports on another host).
+ * <p>
+ * One GET over a unix socket, written here, rather than docker-java: that client brings Apache
+ * HttpClient 5, a unix-socket library (JNA or junixsocket) and Jackson 2 beside the Jackson 3
+ * already here, megabytes and classes for one request a diagnostic makes now and then.
+ * <p>
+ * A diagnostic: the whole exchange has a deadline (about a second), so a hung engine never holds
+ * up a start or a command, and any failure (no socket, no permission, an error status, a body it
+ * cannot read) is answered as "no container named", which callers word as "a Docker-published
+ * port". Only the names and ids are read from the answer: a container's command line and
+ * environment are never printed.
+ */
+public final class DockerEngine implements PublishingContainers {
+
+    /** Where the engine listens unless {@code DOCKER_HOST} says otherwise. */
+    public static final Path DEFAULT_SOCKET = Path.of("/var/run/docker.sock");
+
+    /** How long one question may take, from connect to the last byte. */
+    static final Duration DEADLINE = Duration.ofSeconds(1);
+
+    /** Larger answers are not read: a list of a few containers is a few kilobytes. */
+    private static final int MAX_ANSWER = 1 << 20;
+
+    private static final String UNIX = "unix://";
+
+    private final Path socket;
+
+    private final Duration deadline;
+
+    /** @param socket the engine's socket, or {@code null} for an engine this client does not ask */
+    DockerEngine(Path socket, Duration deadline) {
+        this.socket = socket;
+        this.deadline = deadline;
+    }
+
+    /**
+     * The engine {@code DOCKER_HOST} points at, as the {@code docker} command reads the variable:
+     * the default socket when it is unset or empty.
+     */
+    public static DockerEngine of(String host) {
+        if (host == null || host.isBlank()) {
+            return new DockerEngine(DEFAULT_SOCKET, DEADLINE);
+        }
+        return new DockerEngine(host.startsWith(UNIX) ? Path.of(host.substring(UNIX.length())) : null, DEADLINE);
+    }
+
+    /** The engine's socket, when it is one this client asks. */
+    public Optional<Path> socket() {
+        return Optional.ofNullable(socket);
+    }
+
+    @Override
+    public List<PublishingContainer> publishing(int port) {
+        if (socket == null) {
+            return List.of();
+        }
+        String filters = URLEncoder.encode("{\"publish\":[\"" + port + "\"]}", StandardCharsets.UTF_8);
+        try {
+            return containers(body(exchange("GET /containers/json?filters=" + filters + " HTTP/1.1\r\n"
+                    + "Host: docker\r\nUser-Agent: virtuoso\r\nAccept: application/json\r\nConnection: close\r\n\r\n")));
+        }
+        catch (IOException | RuntimeException ex) {
+            // the diagnostic's rule: whatever went wrong (Jackson's errors and a bad chunk size are runtime
+            // exceptions too), the container is not named, and the port is still told as published
+            return List.of();
+        }
+    }
+
+    /** The engine's whole answer to {@code request}; the engine closes the connection after it. */
+    private byte[] exchange(String request) throws IOException {
+        long end = System.nanoTime() + deadline.toNanos();
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+                Selector selector = Selector.open()) {
+            channel.configureBlocking(false);
+            SelectionKey key = channel.register(selector, 0);
+            if (!channel.connect(UnixDomainSocketAddress.of(socket))) {
+                await(selector, key, SelectionKey.OP_CONNECT, end);
+                channel.finishConnect();
+            }
+            ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
+            while (out.hasRemaining()) {
+                if (channel.write(out) == 0) {
+                    await(selector, key, SelectionKey.OP_WRITE, end);
+                }
+            }
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            ByteBuffer in = ByteBuffer.allocate(8192);
+            while (channel.read(in) >= 0) {
+                if (in.position() == 0) {
+                    await(selector, key, SelectionKey.OP_READ, end);
+                    continue;
+                }
+                answer.write(in.array(), 0, in.position());
+                in.clear();
+                if (answer.size() > MAX_ANSWER) {
+                    throw new IOException("the answer is over " + MAX_ANSWER + " bytes");
+                }
+            }
+            return answer.toByteArray();
+        }
+    }
+
+    /** Waits until the channel is ready for {@code operation}, or throws once {@code end} has passed. */
+    private void await(Selector selector, SelectionKey key, int operation, long end) throws IOException {
+        key.interestOps(operation);
+        while (true) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                throw new SocketTimeoutException("no answer within " + deadline.toMillis() + " ms");
+            }
+            if (selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))) > 0) {
+                selector.selectedKeys().clear();
+                return;
+            }
+        }
+    }
+
+    /** The body of a {@code 200} answer, chunked or not. */
+    static byte[] body(byte[] answer) throws IOException {
+        int headerEnd = indexOf(answer, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 0);
+        if (headerEnd < 0) {
+            throw new IOException("the answer ends before its headers do");
+        }
+        String[] head = new String(answer, 0, headerEnd, StandardCharsets.ISO_8859_1).split("\r\n");
+        if (!head[0].matches("HTTP/1\\.[01] 200( .*)?")) {
+            throw new IOException("the engine answered " + head[0]);
+        }
+        byte[] body = Arrays.copyOfRange(answer, headerEnd + 4, answer.length);
+        boolean chunked = Arrays.stream(head)
+            .map((line) -> line.toLowerCase(Locale.ROOT).replace(" ", ""))
+            .anyMatch((line) -> line.startsWith("transfer-encoding:") && line.contains("chunked"));
+        return chunked ? dechunk(body) : body;
+    }
+
+    private static byte[] dechunk(byte[] body) throws IOException {
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        int at = 0;
+        while (true) {
+            int lineEnd = indexOf(body, new byte[] { '\r', '\n' }, at);
+            if (lineEnd < 0) {
+                throw new IOException("a chunk is cut short");
+            }
+            String size = new String(body, at, lineEnd - at, StandardCharsets.US_ASCII).split(";", 2)[0].strip();
+            int length = Integer.parseInt(size, 16);
+            if (length == 0) {
+                return joined.toByteArray();
+            }
+            if (length < 0 || lineEnd + 2 + length > body.length) {
+                throw new IOException("a chunk is cut short");
+            }
+            joined.write(body, lineEnd + 2, length);
+            at = lineEnd + 2 + length + 2;
+        }
+    }
+
+    /** The containers a {@code /containers/json} body lists, each as its first usable name and short id. */
+    static List<PublishingContainer> containers(byte[] body) {
+        JsonNode list = JsonMapper.shared().readTree(body);
+        List<PublishingContainer> containers = new ArrayList<>();
+        if (list == null || !list.isArray()) {
+            return containers;
+        }
+        for (JsonNode container : list) {
+            List<String> names = new ArrayList<>();
+            container.path("Names").forEach((name) -> names.add(name.isString() ? name.asString() : null));
+            JsonNode id = container.path("Id");
+            PublishingContainer.of(names, id.isString() ? id.asString() : null).ifPresent(containers::add);
+        }
+        return containers;
+    }
+
+    private static int indexOf(byte[] bytes, byte[] sought, int from) {
+        for (int i = from; i <= bytes.length - sought.length; i++) {
+            if (Arrays.equals(bytes, i, i + sought.length, sought, 0, sought.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+}

@@ -1,0 +1,79 @@
+package com.virtuoso.ports;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * A port a container engine publishes: a forwarder such as {@code docker-proxy} holds it for a
+ * container. A signal to the forwarder frees the port but leaves the container running with its
+ * mapping cut, behind the engine's back, so the port is freed by stopping the container.
+ *
+ * @param port the port
+ * @param holder the forwarder that holds it
+ * @param forwarder what the holder is
+ * @param containers the containers that publish the port, as the engine names them; empty when it
+ * could not be asked (no engine socket, no permission, no answer in time)
+ */
+public record PublishedPort(int port, PortHolder holder, PortForwarder forwarder, List<PublishingContainer> containers) {
+
+    public PublishedPort {
+        containers = List.copyOf(containers);
+    }
+
+    /**
+     * The port as published by a container, when one of {@code holders} is a forwarder; the engine
+     * is asked only then.
+     */
+    public static Optional<PublishedPort> among(int port, List<PortHolder> holders, PublishingContainers engine) {
+        for (PortHolder holder : holders) {
+            Optional<PortForwarder> forwarder = PortForwarder.of(holder);
+            if (forwarder.isPresent()) {
+                return Optional.of(new PublishedPort(port, holder, forwarder.get(), engine.publishing(port)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * {@code Docker container web (4d7ac333d3d4), published through docker-proxy PID 13579}, or,
+     * when the engine named none, {@code a Docker-published port (docker-proxy PID 13579)}.
+     */
+    public String describe() {
+        String through = forwarder.executable() + " PID " + holder.pid();
+        if (containers.isEmpty()) {
+            return forwarder.unnamed() + " (" + through + ")";
+        }
+        return containerWords() + ", published through " + through;
+    }
+
+    /** Why the forwarder is not signalled, in words. */
+    public String reason() {
+        return "PID " + holder.pid() + " is " + forwarder.executable() + ", which holds port " + port + " for "
+                + (containers.isEmpty() ? "a " + forwarder.container() : containerWords())
+                + ": a signal would leave the container running with its port cut off, behind "
+                + forwarder.engine() + "'s back";
+    }
+
+    /** {@code docker stop web}, or what names the container when the engine named none. */
+    public String stopCommand() {
+        if (containers.isEmpty()) {
+            return forwarder.findCommand(port);
+        }
+        return forwarder.cli() + " stop "
+                + containers.stream().map(PublishingContainer::name).collect(Collectors.joining(" "));
+    }
+
+    /** What to run instead of a signal, in words. */
+    public String instead() {
+        return containers.isEmpty()
+                ? "stop the container instead: " + stopCommand() + " names it, then " + forwarder.cli() + " stop NAME"
+                : "stop the container instead: " + stopCommand();
+    }
+
+    private String containerWords() {
+        return forwarder.container() + ((containers.size() == 1) ? " " : "s ")
+                + containers.stream().map(PublishingContainer::describe).collect(Collectors.joining(", "));
+    }
+
+}

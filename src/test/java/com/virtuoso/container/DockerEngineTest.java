@@ -1,0 +1,103 @@
+package com.virtuoso.container;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.virtuoso.ports.PublishingContainer;
+import com.virtuoso.testing.FakeDockerEngine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Engine API client against answers a Docker Engine 20.10 gave (recorded byte for byte in
+ * {@code docker-engine/}), served on a unix socket in a temporary directory, and against the
+ * answers it must survive: whatever goes wrong, no container is named and nothing is thrown.
+ */
+class DockerEngineTest {
+
+    private static final Duration SHORT = Duration.ofMillis(300);
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void namesTheContainerThatPublishesThePortAndAsksWithThePublishFilter() throws Exception {
+        try (FakeDockerEngine engine = FakeDockerEngine.recorded(directory.resolve("docker.sock"), "published.http")) {
+            List<PublishingContainer> containers = new DockerEngine(engine.socket(), SHORT).publishing(53515);
+            assertThat(containers).containsExactly(new PublishingContainer("vt-manual", "4d7ac333d3d4"));
+            assertThat(engine.requests())
+                .containsExactly("GET /containers/json?filters=%7B%22publish%22%3A%5B%2253515%22%5D%7D HTTP/1.1");
+        }
+    }
+
+    @Test
+    void readsAChunkedAnswerAndSkipsNamesDockerWouldNotAccept() throws Exception {
+        // five containers on 127.0.0.1-5: too long for one write, so the engine chunked it; vt-manual-2's
+        // first name is a legacy link's (/vt-linked/alias)
+        try (FakeDockerEngine engine = FakeDockerEngine.recorded(directory.resolve("docker.sock"), "chunked.http")) {
+            List<PublishingContainer> containers = new DockerEngine(engine.socket(), SHORT).publishing(53515);
+            assertThat(containers).extracting(PublishingContainer::name)
+                .containsExactly("vt-linked", "vt-manual-4", "vt-manual-3", "vt-manual-2", "vt-manual");
+            // labels and command lines of the containers are in the answer, never in what is kept of it
+            assertThat(containers.toString()).doesNotContain("hunter2").doesNotContain("httpd");
+        }
+    }
+
+    @Test
+    void noContainerPublishingThePortNamesNone() throws Exception {
+        try (FakeDockerEngine engine = FakeDockerEngine.recorded(directory.resolve("docker.sock"), "none.http")) {
+            assertThat(new DockerEngine(engine.socket(), SHORT).publishing(1)).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "",
+            "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+            "HTTP/1.1 200 OK\r\nContent-Length: 9\r\nConnection: close\r\n\r\n[{\"Id\": ",
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n[]\r\n0\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nff\r\n[]",
+            "HTTP/1.1 200 OK\r\nContent-Length: 80\r\nConnection: close\r\n\r\n"
+                    + "[{\"Id\":\"not-hex\",\"Names\":[\"/web\"]},{\"Id\":\"4d7ac333d3d4\",\"Names\":[\"/we b\", 7]}]",
+            "SSH-2.0-OpenSSH_9.2\r\n" })
+    void aMalformedEmptyOrFailedAnswerNamesNoContainer(String answer) throws Exception {
+        try (FakeDockerEngine engine = FakeDockerEngine.answering(directory.resolve("docker.sock"),
+                answer.getBytes(StandardCharsets.UTF_8))) {
+            assertThat(new DockerEngine(engine.socket(), SHORT).publishing(8000)).isEmpty();
+        }
+    }
+
+    @Test
+    void anEngineThatNeverAnswersCostsTheDeadlineAndNamesNoContainer() throws Exception {
+        try (FakeDockerEngine engine = FakeDockerEngine.silent(directory.resolve("docker.sock"))) {
+            long start = System.nanoTime();
+            assertThat(new DockerEngine(engine.socket(), SHORT).publishing(8000)).isEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(SHORT, SHORT.plusSeconds(2));
+            assertThat(engine.requests()).hasSize(1);
+        }
+    }
+
+    @Test
+    void noSocketNamesNoContainer() {
+        assertThat(new DockerEngine(directory.resolve("missing.sock"), SHORT).publishing(8000)).isEmpty();
+    }
+
+    @Test
+    void dockerHostChoosesTheSocketAndAnEngineOnTcpIsNotAsked() {
+        assertThat(DockerEngine.of(null).socket()).contains(Path.of("/var/run/docker.sock"));
+        assertThat(DockerEngine.of("").socket()).contains(Path.of("/var/run/docker.sock"));
+        assertThat(DockerEngine.of("unix:///run/user/1000/docker.sock").socket())
+            .contains(Path.of("/run/user/1000/docker.sock"));
+        assertThat(DockerEngine.of("tcp://10.0.0.5:2376").socket()).isEmpty();
+        assertThat(DockerEngine.of("tcp://10.0.0.5:2376").publishing(8000)).isEmpty();
+        assertThat(DockerEngine.of("ssh://me@build-host").socket()).isEmpty();
+    }
+
+}
