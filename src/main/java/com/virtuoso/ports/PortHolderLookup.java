@@ -26,6 +26,8 @@ import java.util.stream.Stream;
  * <p>
  * Only listeners are returned, never processes merely connected to the port. On other systems,
  * or when the owner's processes cannot be inspected, the result says why no holder is named.
+ * A holder that is a container engine's port forwarder ({@code docker-proxy}, ...) makes the
+ * result a {@link PublishedPort}, its container named by the engine this lookup was given.
  * <p>
  * A lookup is a diagnostic: whatever it meets (a torn row, a uid beyond {@code int}, an odd
  * {@code /etc/passwd}, an unreadable table, a process that vanishes) ends as a result that says
