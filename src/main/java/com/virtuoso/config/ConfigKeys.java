@@ -31,7 +31,8 @@ public final class ConfigKeys {
             Map.entry("alerts.webhooks.format", "one of discord, slack, generic"),
             Map.entry("alerts.dedup-window", "a duration such as 5m"),
             Map.entry("history-limit", "a whole number from 1 to 100000"),
-            Map.entry("public-endpoints", "a list of actuator endpoint ids, such as [prometheus]"));
+            Map.entry("public-endpoints", "a list of actuator endpoint ids, such as [prometheus]"),
+            Map.entry("in-container", "auto, true or false"));
 
     private ConfigKeys() {
     }

@@ -28,15 +28,19 @@ class MalformedConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Mark
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, MarkedYAMLException cause) {
+        MalformedYamlException named = findCause(rootFailure, MalformedYamlException.class);
+        MalformedYaml malformed = (named != null) ? named.malformed() : new MalformedYaml(fileOf(cause), cause);
+        return new FailureAnalysis(malformed.description(), malformed.action() + " The server did not start.", cause);
+    }
+
+    /** The parser's error does not name the file: the usual file that fails at the same place. */
+    private static String fileOf(MarkedYAMLException cause) {
         Mark mark = cause.getProblemMark();
-        // the parser's error does not name the file: find the usual file that fails at the same place
-        String file = USUAL_FILES.stream()
+        return USUAL_FILES.stream()
             .filter((path) -> failsAt(path, mark))
             .findFirst()
             .map(Path::toString)
             .orElse("A config file");
-        MalformedYaml malformed = new MalformedYaml(file, cause);
-        return new FailureAnalysis(malformed.description(), malformed.action() + " The server did not start.", cause);
     }
 
     private static boolean failsAt(Path file, Mark mark) {

@@ -1,5 +1,7 @@
 package com.virtuoso.config;
 
+import java.nio.file.Path;
+
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -19,13 +21,21 @@ public record MalformedYaml(String file, MarkedYAMLException failure) {
 
     public String description() {
         Mark mark = failure.getProblemMark();
+        // the trading system's file holds other components' settings, secrets among them: never quote its lines
         return file + " is not valid YAML, at " + where() + ": " + failure.getProblem()
-                + ((mark != null) ? System.lineSeparator() + mark.get_snippet() : "");
+                + ((mark != null && !isTradingConfig()) ? System.lineSeparator() + mark.get_snippet() : "");
     }
 
     public String action() {
-        return "Fix " + file + " at " + where() + ": indent with spaces, write one key per line, and quote "
+        String fix = "Fix " + file + " at " + where() + ": indent with spaces, write one key per line, and quote "
                 + "values that contain ':' or '#'.";
+        return isTradingConfig() ? fix + " Virtuoso reads this file as Spring does (no custom tags such as !ENV, no "
+                + "duplicate keys, in any section): if another component needs those, move the web_server block "
+                + "into config/application.yaml." : fix;
+    }
+
+    private boolean isTradingConfig() {
+        return Path.of(file).endsWith(TradingConfigFile.DEFAULT);
     }
 
 }

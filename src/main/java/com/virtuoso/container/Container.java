@@ -10,7 +10,8 @@ import java.util.Optional;
  * <p>
  * Each sign is one that container runtimes leave on purpose: Docker's {@code /.dockerenv},
  * Podman's {@code /run/.containerenv}, the {@code container} variable (Podman, systemd-nspawn,
- * LXC, Flatpak) and the {@code KUBERNETES_SERVICE_HOST} variable Kubernetes sets in every pod.
+ * LXC; not Flatpak's, whose apps share the host's network), the {@code KUBERNETES_SERVICE_HOST}
+ * variable Kubernetes sets in every pod, and {@code K_SERVICE}, which Knative and Cloud Run set.
  * Cgroup paths are not read: on cgroup v2 they no longer name the runtime.
  *
  * @param evidence the sign found, as an operator can check it ({@code /.dockerenv},
@@ -50,13 +51,17 @@ public record Container(String evidence) {
             return Optional.of(new Container("/run/.containerenv"));
         }
         String container = variables.get("container");
-        if (container != null && !container.isBlank()) {
+        // Flatpak sets it for desktop apps, which share the host's network: no port mapping there
+        if (container != null && !container.isBlank() && !container.strip().equals("flatpak")) {
             String name = container.strip().replaceAll("\\P{Graph}", "?");
             return Optional.of(new Container("container="
                     + ((name.length() > MAX_NAME) ? name.substring(0, MAX_NAME) + "..." : name)));
         }
         if (variables.containsKey("KUBERNETES_SERVICE_HOST")) {
             return Optional.of(new Container("KUBERNETES_SERVICE_HOST"));
+        }
+        if (variables.containsKey("K_SERVICE")) {
+            return Optional.of(new Container("K_SERVICE")); // Knative and Cloud Run, which set PORT
         }
         return Optional.empty();
     }

@@ -2,6 +2,7 @@ package com.virtuoso.history;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 import com.virtuoso.ports.ConflictResult;
 import com.virtuoso.ports.PortAttempt;
@@ -20,6 +21,9 @@ public record ConflictRecord(Instant at, long pid, int primaryPort, Integer acti
         List<PortAttempt> attempts) {
 
     public ConflictRecord {
+        // a line without them (hand-edited, another version) is no record: the history skips it
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(result, "result");
         attempts = List.copyOf(attempts);
     }
 

@@ -15,9 +15,12 @@ package com.virtuoso.instances;
  */
 public record ServerListening(InstanceRecord instance) {
 
-    /** Whether the server listens on a port other than its primary one. */
+    /**
+     * Whether the server listens on a port other than its primary one; never with primary port 0
+     * (any free port), which the OS fills in.
+     */
     public boolean fellBack() {
-        return this.instance.port() != this.instance.primaryPort();
+        return this.instance.primaryPort() != 0 && this.instance.port() != this.instance.primaryPort();
     }
 
 }

@@ -32,9 +32,16 @@ class ContainerReadiness {
 
     private final ApplicationEventPublisher events;
 
-    private volatile boolean offPrimary;
+    /**
+     * Held while the state changes and its readiness is published, so that the last readiness
+     * published says the last state: the start thread (Spring Boot's ACCEPTING_TRAFFIC) and the
+     * port monitor's (a reclaim) may meet here.
+     */
+    private final Object lock = new Object();
 
-    private volatile boolean ready;
+    private boolean offPrimary;
+
+    private boolean ready;
 
     ContainerReadiness(Optional<Container> container, ApplicationEventPublisher events) {
         this.container = container;
@@ -55,34 +62,50 @@ class ContainerReadiness {
             return;
         }
         boolean fellBack = event.fellBack();
-        offPrimary = fellBack;
+        synchronized (lock) {
+            offPrimary = fellBack;
+            publish(fellBack);
+        }
         if (fellBack) {
             logger.warn("Listening on fallback port " + event.instance().port() + " in a container: a port mapping to "
                     + event.instance().primaryPort() + " does not reach it. Readiness refuses traffic until the "
                     + "primary port is back (web_server.reclaim: true takes it back without a restart). Publish the "
                     + "fallback ports too (docker run -p for each), or set web_server.auto_fallback: false to fail "
                     + "instead");
+        }
+    }
+
+    private void publish(boolean fellBack) {
+        if (fellBack) {
             AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
         }
         else if (ready) {
-            logger.info("Back on primary port " + event.instance().port() + ": readiness accepts traffic again");
+            logger.info("Back on the primary port: readiness accepts traffic again");
             AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
         }
     }
 
     @EventListener
     void applicationReady(ApplicationReadyEvent event) {
-        ready = true;
+        synchronized (lock) {
+            ready = true;
+        }
     }
 
     /**
      * Spring Boot says {@code ACCEPTING_TRAFFIC} once the application is ready, whatever port it
-     * is on: a server still off its primary port takes it back at once.
+     * is on: a server still off its primary port takes it back at once. Spring Boot records the
+     * state it said before this listener hears it (its availability bean is registered first);
+     * ContainerReadinessTest fails should that order ever change.
      */
     @EventListener
     void readinessChanged(AvailabilityChangeEvent<ReadinessState> event) {
-        if (event.getSource() != this && event.getState() == ReadinessState.ACCEPTING_TRAFFIC && offPrimary) {
-            AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
+        if (event.getSource() != this && event.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
+            synchronized (lock) {
+                if (offPrimary) {
+                    AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
+                }
+            }
         }
     }
 

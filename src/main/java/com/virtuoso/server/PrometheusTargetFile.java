@@ -36,6 +36,9 @@ class PrometheusTargetFile implements DisposableBean {
 
     private boolean deadServersRemoved;
 
+    /** Set as the server stops: a port monitor check still under way then writes nothing back. */
+    private boolean stopped;
+
     PrometheusTargetFile(PrometheusTargets targets, InstanceRegistry registry) {
         this.targets = targets;
         this.registry = registry;
@@ -44,6 +47,9 @@ class PrometheusTargetFile implements DisposableBean {
     /** On the start's thread and the port monitor's: one at a time, so the file ends as the last event says. */
     @EventListener
     synchronized void on(ServerListening event) {
+        if (stopped) {
+            return;
+        }
         if (!deadServersRemoved) {
             deadServersRemoved = true;
             removeDeadServers();
@@ -81,6 +87,7 @@ class PrometheusTargetFile implements DisposableBean {
 
     @Override
     public synchronized void destroy() {
+        stopped = true;
         try {
             targets.remove(pid);
         }

@@ -12,6 +12,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -63,6 +64,11 @@ public final class PrometheusTargets {
     private static final Set<PosixFilePermission> SHARED_FILE = Set.copyOf(PosixFilePermissions.fromString("rw-r--r--"));
 
     /** A file of a server; other files (the operator's own targets in a shared directory) are never touched. */
+    private static final String UNKNOWN_WRITER = "unknown";
+
+    /** A target file is a few hundred bytes; a larger one was not written by a server. */
+    private static final long MAX_FILE_BYTES = 64 * 1024;
+
     private static final Pattern SERVER_FILE = Pattern.compile("([0-9]{1,18})\\.json");
 
     private final Path directory;
@@ -73,6 +79,9 @@ public final class PrometheusTargets {
     private final boolean insideStateDirectory;
 
     private final JsonMapper json = JsonMapper.shared();
+
+    /** Which machine and pid namespace this server writes from (see {@link TargetGroup#WRITER}). */
+    private final String writer = writer();
 
     private PrometheusTargets(Path directory, StateDirectory stateDirectory, boolean insideStateDirectory) {
         this.directory = directory;
@@ -117,12 +126,14 @@ public final class PrometheusTargets {
             return;
         }
         createDirectory();
-        byte[] content = json.writeValueAsBytes(List.of(TargetGroup.of(instance)));
+        byte[] content = json.writeValueAsBytes(List.of(TargetGroup.of(instance, writer)));
         Set<PosixFilePermission> mode = insideStateDirectory ? PRIVATE_FILE : SHARED_FILE;
         Path temporary = Files.createTempFile(directory, "." + instance.pid() + ".", ".tmp",
                 PosixFilePermissions.asFileAttribute(mode));
         try {
-            Files.setPosixFilePermissions(temporary, mode); // the umask may have taken bits the mode gives
+            // the umask may have taken bits the mode gives; never through a link someone put in its place
+            Files.getFileAttributeView(temporary, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setPermissions(mode);
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
@@ -207,7 +218,10 @@ public final class PrometheusTargets {
         return registered;
     }
 
-    private static boolean isStale(long pid, Path file, InstanceRegistry.Entry entry) throws IOException {
+    private boolean isStale(long pid, Path file, InstanceRegistry.Entry entry) throws IOException {
+        if (!writtenHere(file)) {
+            return false; // another machine's, another container's, or the operator's: its pid means nothing here
+        }
         Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
         if (process.isEmpty()) {
             return true;
@@ -219,6 +233,42 @@ public final class PrometheusTargets {
         Optional<Instant> started = process.get().info().startInstant();
         return started.isPresent()
                 && Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(started.get());
+    }
+
+    /**
+     * Whether {@code file} is a target file a server of this machine and pid namespace wrote:
+     * owned by this user, and naming this namespace as its writer.
+     */
+    private boolean writtenHere(Path file) {
+        if (writer.equals(UNKNOWN_WRITER)) {
+            return false;
+        }
+        try {
+            if (!Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).equals(Files.getOwner(directory))
+                    || Files.size(file) > MAX_FILE_BYTES) {
+                return false;
+            }
+            TargetGroup[] groups = json.readValue(Files.readAllBytes(file), TargetGroup[].class);
+            return groups.length == 1 && groups[0].labels() != null
+                    && writer.equals(groups[0].labels().get(TargetGroup.WRITER));
+        }
+        catch (IOException | RuntimeException ex) {
+            return false; // unreadable, or not a target file of ours: kept
+        }
+    }
+
+    /**
+     * This machine's boot id and this process's pid namespace: pids are unique within those two
+     * only. Unknown where {@code /proc} does not say; then nothing is pruned.
+     */
+    private static String writer() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip() + "/"
+                    + Files.readSymbolicLink(Path.of("/proc/self/ns/pid"));
+        }
+        catch (IOException | UnsupportedOperationException | SecurityException ex) {
+            return UNKNOWN_WRITER;
+        }
     }
 
     /**

@@ -32,12 +32,20 @@ public record TargetGroup(List<String> targets, Map<String, String> labels) {
     /** {@code "true"} while the server serves on a port other than its primary one. */
     public static final String FELL_BACK = "fell_back";
 
-    /** Where Prometheus finds the server {@code instance} describes. */
-    public static TargetGroup of(InstanceRecord instance) {
-        boolean fellBack = instance.port() != instance.primaryPort();
+    /**
+     * Which machine and process namespace wrote the file (boot id and pid namespace), so that a
+     * server prunes only the files of its own namespace's dead servers. Prometheus drops labels
+     * that start with two underscores after relabelling: no series carries it.
+     */
+    public static final String WRITER = "__virtuoso_writer";
+
+    /** Where Prometheus finds the server {@code instance} describes, written from namespace {@code writer}. */
+    public static TargetGroup of(InstanceRecord instance, String writer) {
+        // a server on port 0 (any free port) never falls back, whatever port the OS gave it
+        boolean fellBack = instance.primaryPort() != 0 && instance.port() != instance.primaryPort();
         // sorted: the same server gives the same file, byte for byte
-        Map<String, String> labels = new TreeMap<>(
-                Map.of(PRIMARY_PORT, Integer.toString(instance.primaryPort()), FELL_BACK, Boolean.toString(fellBack)));
+        Map<String, String> labels = new TreeMap<>(Map.of(PRIMARY_PORT, Integer.toString(instance.primaryPort()),
+                FELL_BACK, Boolean.toString(fellBack), WRITER, writer));
         return new TargetGroup(List.of(scrapeHost(instance.host()) + ":" + instance.port()),
                 Collections.unmodifiableMap(labels));
     }

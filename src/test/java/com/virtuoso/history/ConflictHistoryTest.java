@@ -67,6 +67,15 @@ class ConflictHistoryTest {
     }
 
     @Test
+    void aLineWithoutItsTimeOrResultIsSkipped() throws Exception {
+        ConflictHistory history = new ConflictHistory(StateDirectory.open(state), 100);
+        history.append(record(1, ConflictResult.FELL_BACK));
+        Files.writeString(history.file(), "{\"attempts\":[]}\n{\"at\":\"2026-11-26T10:00:00Z\",\"attempts\":[]}\n",
+                StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        assertThat(history.newestFirst()).extracting(ConflictRecord::pid).containsExactly(1L);
+    }
+
+    @Test
     void aHolderCommandWrittenUnmaskedByAnOlderVersionIsReadMasked() throws Exception {
         ConflictHistory history = new ConflictHistory(StateDirectory.open(state), 100);
         Files.createDirectories(history.file().getParent());

@@ -44,8 +44,10 @@ class PrometheusTargetsTest {
         targets.write(record(self.pid(), "127.0.0.1", 8002, 8000));
         Path file = directory.resolve("state/prometheus/" + self.pid() + ".json");
         assertThat(targets.fileOf(self.pid())).isEqualTo(file);
+        // the writer label (this machine's boot id and pid namespace) sorts first; Prometheus drops it
         assertThat(Files.readString(file))
-            .isEqualTo("[{\"targets\":[\"127.0.0.1:8002\"],\"labels\":{\"fell_back\":\"true\",\"primary_port\":\"8000\"}}]");
+            .matches("\\[\\{\"targets\":\\[\"127.0.0.1:8002\"],\"labels\":\\{\"__virtuoso_writer\":\"[0-9a-f-]+/pid:\\[\\d+]\","
+                    + "\"fell_back\":\"true\",\"primary_port\":\"8000\"}}]");
 
         targets.write(record(self.pid(), "127.0.0.1", 8000, 8000));
         JsonNode group = JsonMapper.shared().readTree(file.toFile()).get(0);
@@ -64,7 +66,7 @@ class PrometheusTargetsTest {
     }
 
     private static String target(String host) {
-        return TargetGroup.of(record(1, host, 8000, 8000)).targets().get(0);
+        return TargetGroup.of(record(1, host, 8000, 8000), "writer").targets().get(0);
     }
 
     @Test
@@ -149,6 +151,23 @@ class PrometheusTargetsTest {
         PrometheusTargets elsewhere = PrometheusTargets.of(refused, directory.resolve("targets").toString());
         elsewhere.write(record(self.pid(), "127.0.0.1", 8000, 8000));
         assertThat(elsewhere.fileOf(self.pid())).exists();
+    }
+
+    @Test
+    void removeStaleKeepsFilesItDidNotWriteHereWhateverTheirName() throws Exception {
+        PrometheusTargets targets = PrometheusTargets.of(StateDirectory.open(directory.resolve("state")), null);
+        targets.write(record(self.pid(), "127.0.0.1", 8000, 8000));
+        long dead = deadPid();
+        // the operator's node exporter, and a file another container (another pid namespace) wrote
+        Path operators = Files.writeString(targets.directory().resolve(dead + ".json"),
+                "[{\"targets\":[\"localhost:9100\"],\"labels\":{}}]");
+        Path elsewhere = Files.writeString(targets.directory().resolve((dead + 1) + ".json"),
+                "[{\"targets\":[\"127.0.0.1:8000\"],\"labels\":{\"__virtuoso_writer\":\"other-boot/pid:[1]\","
+                        + "\"fell_back\":\"false\",\"primary_port\":\"8000\"}}]");
+        assertThat(targets.removeStale(new InstanceRegistry(StateDirectory.open(directory.resolve("state")))))
+            .isEmpty();
+        assertThat(operators).exists();
+        assertThat(elsewhere).exists();
     }
 
     @Test
