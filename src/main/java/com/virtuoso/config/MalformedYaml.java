@@ -29,13 +29,13 @@ public record MalformedYaml(String file, MarkedYAMLException failure) {
     public String action() {
         String fix = "Fix " + file + " at " + where() + ": indent with spaces, write one key per line, and quote "
                 + "values that contain ':' or '#'.";
-        return isTradingConfig() ? fix + " Virtuoso reads this file as Spring does (no custom tags such as !ENV, no "
-                + "duplicate keys, in any section): if another component needs those, move the web_server block "
-                + "into config/application.yaml." : fix;
+        return isTradingConfig() ? fix + " Virtuoso parses the whole file to find its web_server block; or move "
+                + "that block into config/application.yaml." : fix;
     }
 
     private boolean isTradingConfig() {
-        return Path.of(file).endsWith(TradingConfigFile.DEFAULT);
+        Path name = Path.of(file).getFileName();
+        return name != null && name.equals(TradingConfigFile.DEFAULT.getFileName());
     }
 
 }

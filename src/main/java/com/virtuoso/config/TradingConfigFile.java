@@ -1,6 +1,11 @@
 package com.virtuoso.config;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +17,14 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -39,9 +51,10 @@ import org.springframework.core.io.FileSystemResource;
  * above the defaults. Only that block: the file's other sections belong to other components and
  * are never read, nor an error; a key Virtuoso does not know inside the block is a warning and
  * left out, not an error as in {@code config/application.yaml}, since an old key in a file
- * Virtuoso shares must not stop its start. A file that is not YAML, not UTF-8 or not readable
- * stops the start (exit 78) as {@code config/application.yaml} would: its block may hold the port,
- * and a server started without it would listen where nobody configured it. Values keep their origin ({@code config/config.yaml, line 3, column 9}), so that
+ * Virtuoso shares must not stop its start; the other sections are parsed as YAML but never built,
+ * so their tags and duplicate keys are never an error. A file that is not YAML, not UTF-8 or not
+ * readable stops the start (exit 78) as {@code config/application.yaml} would: its block may hold
+ * the port, and a server started without it would listen where nobody configured it. Values keep their origin ({@code config/config.yaml, line 3, column 9}), so that
  * {@code show-config} names the file, and {@code update-config} and {@code auto-fix} edit it when
  * it supplies the port.
  * <p>
@@ -117,25 +130,77 @@ public final class TradingConfigFile {
     }
 
     /**
-     * The YAML documents of {@code file}.
-     * @throws MalformedYamlException when it is not YAML, and {@link UnusableConfigFileException}
-     * when it is not UTF-8 or cannot be read: the port may be in it, and a server started without
-     * it would listen where nobody configured it
+     * The {@code web_server} entries of {@code file}, each read by Spring's YAML loader as if it
+     * were the file (same lines and columns, so origins name the file's own), and nothing else of
+     * it: the other sections are only parsed as YAML, never built, so another component's tags
+     * ({@code !ENV}) or duplicate keys there are none of Virtuoso's business.
+     * @throws MalformedYamlException when the file is not YAML, or its web_server block is not
+     * what Spring reads, and {@link UnusableConfigFileException} when it is not UTF-8 or cannot be
+     * read: the port may be in it, and a server started without it would listen where nobody
+     * configured it
      */
     private static List<PropertySource<?>> documents(Path file) {
+        String text;
         try {
-            ConfigText.read(file);
-            return new YamlPropertySourceLoader().load("Config resource 'file [" + file + "]' (web_server block)",
-                    new FileSystemResource(file));
-        }
-        catch (MarkedYAMLException ex) {
-            throw new MalformedYamlException(new MalformedYaml(file.toString(), ex));
+            text = ConfigText.read(file);
         }
         catch (IOException ex) {
             throw new UnusableConfigFileException(file + " cannot be read (" + ex.getMessage() + "), and its "
                     + "web_server block may set the port. Fix: let this user read it (chmod o+r, or the group), or "
                     + "move the block into config/application.yaml.", ex);
         }
+        List<PropertySource<?>> documents = new ArrayList<>();
+        try {
+            List<String> blocks = webServerEntries(text);
+            for (int i = 0; i < blocks.size(); i++) {
+                byte[] block = blocks.get(i).getBytes(StandardCharsets.UTF_8);
+                documents.addAll(new YamlPropertySourceLoader().load(
+                        "Config resource 'file [" + file + "]' (web_server block " + (i + 1) + ")", new FileSystemResource(file) {
+
+                            @Override
+                            public InputStream getInputStream() {
+                                return new ByteArrayInputStream(block);
+                            }
+
+                        }));
+            }
+        }
+        catch (MarkedYAMLException ex) {
+            throw new MalformedYamlException(new MalformedYaml(file.toString(), ex));
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex); // read from memory
+        }
+        return documents;
+    }
+
+    /**
+     * The text of each top-level {@code web_server} entry of each YAML document in {@code text}
+     * ({@code web_server:} blocks and dotted {@code web_server.port:} keys), each alone, at its
+     * own lines and columns: blank lines and spaces stand for the rest of the file.
+     * @throws MarkedYAMLException when {@code text} is not YAML
+     */
+    static List<String> webServerEntries(String text) {
+        List<String> entries = new ArrayList<>();
+        // composed, not constructed: no tag is resolved and no duplicate key refused outside the block
+        for (Node document : new Yaml(new LoaderOptions()).composeAll(new StringReader(text))) {
+            if (!(document instanceof MappingNode mapping)) {
+                continue;
+            }
+            for (NodeTuple entry : mapping.getValue()) {
+                if (entry.getKeyNode() instanceof ScalarNode key && isWebServerKey(key.getValue())) {
+                    Mark start = key.getStartMark();
+                    entries.add("\n".repeat(start.getLine()) + " ".repeat(start.getColumn())
+                            + text.substring(start.getIndex(), entry.getValueNode().getEndMark().getIndex()) + "\n");
+                }
+            }
+        }
+        return entries;
+    }
+
+    private static boolean isWebServerKey(String key) {
+        ConfigurationPropertyName name = ConfigurationPropertyName.adapt(key, '.');
+        return BLOCK.equals(name) || BLOCK.isAncestorOf(name);
     }
 
     /**

@@ -155,6 +155,29 @@ class TradingConfigFileTest {
     }
 
     @Test
+    void otherSectionsTagsAndDuplicateKeysAreNoneOfItsBusiness() throws Exception {
+        StandardEnvironment environment = environment(List.of(), Map.of(), "");
+        Path file = tradingConfig("exchange:\n  api_key: !ENV ${BINANCE_KEY}\n  api_key: again\n\nweb_server:\n"
+                + "  port: 8500\n\nweb_server.host: \"127.0.0.1\"\n");
+        assertThat(TradingConfigFile.addTo(environment, file, warnings::add)).isPresent();
+        WebServerEnvironment.prepare(environment, warnings::add);
+        assertThat(environment.getProperty("server.port")).isEqualTo("8500");
+        assertThat(environment.getProperty("server.address")).isEqualTo("127.0.0.1");
+        assertThat(WebServerEnvironment.portSource(environment).origin()).contains("config.yaml, line 6, column 9");
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void aDuplicateKeyInsideTheBlockStopsTheStart() throws Exception {
+        StandardEnvironment environment = environment(List.of(), Map.of(), "");
+        Path file = tradingConfig("database:\n  port: 5432\nweb_server:\n  port: 8500\n  port: 8501\n");
+        assertThatExceptionOfType(MalformedYamlException.class)
+            .isThrownBy(() -> TradingConfigFile.addTo(environment, file, warnings::add))
+            .satisfies((malformed) -> assertThat(malformed.malformed().description()).contains("line 5")
+                .doesNotContain("8501"));
+    }
+
+    @Test
     void aFileWithoutTheBlockOrNoFileSaysNothing() throws Exception {
         StandardEnvironment environment = environment(List.of(), Map.of(), "");
         assertThat(TradingConfigFile.addTo(environment, tradingConfig("database:\n  port: 5432\n"), warnings::add))
