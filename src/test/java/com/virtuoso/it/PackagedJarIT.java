@@ -106,7 +106,8 @@ class PackagedJarIT {
             for (JarProcess server : servers) {
                 int port = server.awaitListening();
                 listening.add(port);
-                assertThat(get(port, "/actuator/health").statusCode()).isEqualTo(200);
+                // listening comes before ready: readiness (part of health) is OUT_OF_SERVICE until the start ends
+                await().atMost(Duration.ofSeconds(60)).until(() -> get(port, "/actuator/health").statusCode() == 200);
                 assertThat(Files.exists(directory.resolve("state/instances/" + server.pid() + ".json"))).isTrue();
             }
             assertThat(listening).doesNotHaveDuplicates().allMatch(ports::contains);
