@@ -12,8 +12,15 @@ package com.virtuoso.instances;
  * not an event: each listener undoes its own work as its bean is destroyed.
  *
  * @param instance the record, as written to the registry
+ * @param attempts how many ports the start tried before it could listen: 1 when the primary was
+ * free, more after a fall back; it stays what the start did when the monitor moves the server
  */
-public record ServerListening(InstanceRecord instance) {
+public record ServerListening(InstanceRecord instance, int attempts) {
+
+    /** A server that listens on the first port it tried. */
+    public ServerListening(InstanceRecord instance) {
+        this(instance, 1);
+    }
 
     /**
      * Whether the server listens on a port other than its primary one; never with primary port 0

@@ -86,7 +86,8 @@ class RunningInstance implements ApplicationListener<WebServerInitializedEvent>,
             logger.warn("Could not register this instance in " + registry.fileOf(pid) + ": " + ex
                     + "; 'ports list' will not show it");
         }
-        events.publishEvent(new ServerListening(instance));
+        int attempts = ports.selection().map((selection) -> selection.attempts().size()).orElse(1);
+        events.publishEvent(new ServerListening(instance, attempts));
     }
 
     /** The address of the main listener: the inherited socket's when there is one, else the configured host. */

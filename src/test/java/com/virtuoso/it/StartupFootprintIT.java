@@ -27,7 +27,7 @@ class StartupFootprintIT {
     Path directory;
 
     @Test
-    void aStartLoadsNoBeanValidationNoHttpClientAndNoTls() throws Exception {
+    void aStartLoadsNoBeanValidationNoHttpClientNoTlsAndNoZooKeeper() throws Exception {
         int port = FreePorts.pick(1).get(0);
         JarProcess.writeConfig(directory, "web_server:\n  host: \"127.0.0.1\"\n  port: " + port
                 + "\n  fallback_ports: []\n  state_dir: \"" + directory.resolve("state") + "\"\n");
@@ -45,6 +45,10 @@ class StartupFootprintIT {
         // the webhook client, and the TLS set-up it brings, wait for the first alert
         assertThat(loaded).filteredOn((line) -> line.contains(" jdk.internal.net.http.HttpClientImpl ")).isEmpty();
         assertThat(loaded).filteredOn((line) -> line.contains(" sun.security.ssl.SSLContextImpl ")).isEmpty();
+        // service discovery is off unless configured: no ZooKeeper client is made (the JVM's verifier may
+        // still load an interface of Curator's service discovery that a Spring Cloud class names)
+        assertThat(loaded).filteredOn((line) -> line.contains(" org.apache.zookeeper.")).isEmpty();
+        assertThat(loaded).filteredOn((line) -> line.contains(" org.apache.curator.framework.")).isEmpty();
     }
 
     @Test

@@ -104,6 +104,11 @@ public final class JarProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** SIGKILL: it dies at once, without stopping (no shutdown hook runs). */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {

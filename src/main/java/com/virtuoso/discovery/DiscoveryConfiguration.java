@@ -1,0 +1,62 @@
+package com.virtuoso.discovery;
+
+import org.apache.curator.RetryPolicy;
+import org.apache.curator.ensemble.EnsembleProvider;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.zookeeper.CuratorFrameworkCustomizer;
+import org.springframework.cloud.zookeeper.ZookeeperProperties;
+import org.springframework.cloud.zookeeper.discovery.ConditionalOnZookeeperDiscoveryEnabled;
+import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * Registers this server in ZooKeeper when {@code spring.cloud.zookeeper.discovery.enabled} is
+ * {@code true} (see {@link DiscoveryDefaults}). Spring Cloud's auto-configuration supplies the
+ * properties, the retry policy and the discovery client; the ZooKeeper client and the
+ * registration are made here, so that a ZooKeeper that is away never holds up the start.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnZookeeperDiscoveryEnabled
+class DiscoveryConfiguration {
+
+    /**
+     * The ZooKeeper client, as Spring Cloud makes it but started without waiting for a
+     * connection: Spring Cloud's waits up to {@code block-until-connected-wait} in the start.
+     * Curator connects (and reconnects) in the background.
+     */
+    @Bean(destroyMethod = "close")
+    CuratorFramework curatorFramework(ZookeeperProperties properties, RetryPolicy retryPolicy,
+            ObjectProvider<CuratorFrameworkCustomizer> customizers, ObjectProvider<EnsembleProvider> ensemble) {
+        CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
+            .sessionTimeoutMs((int) properties.getSessionTimeout().toMillis())
+            .connectionTimeoutMs((int) properties.getConnectionTimeout().toMillis())
+            .retryPolicy(retryPolicy)
+            // it follows a dynamically reconfigured ensemble; while ZooKeeper is away it logs its failures as
+            // errors with stack traces, and Virtuoso keeps to the connect string it is given
+            .ensembleTracker(false);
+        EnsembleProvider provider = ensemble.getIfAvailable();
+        if (provider != null) {
+            builder.ensembleProvider(provider);
+        }
+        else {
+            builder.connectString(properties.getConnectString());
+        }
+        customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+        CuratorFramework curator = builder.build();
+        curator.start();
+        return curator;
+    }
+
+    @Bean
+    DiscoveryRegistration discoveryRegistration(CuratorFramework curator, ZookeeperProperties zookeeper,
+            ZookeeperDiscoveryProperties discovery, Environment environment) {
+        return new DiscoveryRegistration(curator, zookeeper.getConnectString(),
+                new DiscoveryInstances(discovery, environment));
+    }
+
+}

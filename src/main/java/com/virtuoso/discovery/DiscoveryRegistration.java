@@ -1,0 +1,208 @@
+package com.virtuoso.discovery;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.x.discovery.ServiceDiscovery;
+import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
+import org.apache.curator.x.discovery.ServiceInstance;
+import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
+import org.apache.zookeeper.KeeperException;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
+import org.springframework.context.event.EventListener;
+
+import com.virtuoso.instances.ServerListening;
+
+/**
+ * This server's entry in ZooKeeper: registered when the server listens, moved when it moves (back
+ * to its primary port after a reclaim and release), removed when it stops. The entry is an
+ * ephemeral node, so a server that dies without stopping (SIGKILL) loses it when its ZooKeeper
+ * session expires.
+ * <p>
+ * Every call to ZooKeeper runs on a thread of its own: while ZooKeeper is away, Curator waits its
+ * connection timeout and retries, and neither the start nor the port monitor may wait for that. A
+ * call that fails costs a warning; Curator's service discovery keeps the latest entry and writes it
+ * again each time the client (re)connects, so the entry comes back with ZooKeeper.
+ */
+class DiscoveryRegistration implements InitializingBean, DisposableBean {
+
+    private static final Log logger = LogFactory.getLog(DiscoveryRegistration.class);
+
+    /** How long a stop waits to remove the entry; after that, closing the session removes it. */
+    private static final Duration DEREGISTER_WAIT = Duration.ofSeconds(2);
+
+    private final CuratorFramework curator;
+
+    private final String connectString;
+
+    private final DiscoveryInstances instances;
+
+    private final ServiceDiscovery<ZookeeperInstance> discovery;
+
+    private final ExecutorService calls = Executors.newSingleThreadExecutor((task) -> {
+        Thread thread = new Thread(task, "virtuoso-discovery");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** Whether the client has had a session: until then, there is nothing to lose. */
+    private volatile boolean connected;
+
+    /** The entry as last given to Curator; only the calls' thread writes it. */
+    private volatile ServiceInstance<ZookeeperInstance> entry;
+
+    DiscoveryRegistration(CuratorFramework curator, String connectString, DiscoveryInstances instances) {
+        this.curator = curator;
+        this.connectString = connectString;
+        this.instances = instances;
+        // no watch on the own entry: the server is its only writer
+        this.discovery = ServiceDiscoveryBuilder.builder(ZookeeperInstance.class)
+            .client(curator)
+            .basePath(instances.root())
+            .serializer(new JsonInstanceSerializer<>(ZookeeperInstance.class))
+            .watchInstances(false)
+            .build();
+        curator.getConnectionStateListenable().addListener((client, state) -> connectionChanged(state));
+    }
+
+    /**
+     * Starts Curator's service discovery: with no entry yet it does not call ZooKeeper, it only
+     * begins to write its entries again at each (re)connection.
+     */
+    @Override
+    public void afterPropertiesSet() throws Exception {
+        discovery.start();
+    }
+
+    @EventListener
+    void onServerListening(ServerListening listening) {
+        try {
+            calls.execute(() -> register(listening));
+        }
+        catch (RejectedExecutionException ex) {
+            // the server is stopping: its entry is being removed, not moved
+            logger.debug("Not registering " + listening + " in ZooKeeper: the server is stopping");
+        }
+    }
+
+    private void register(ServerListening listening) {
+        ServiceInstance<ZookeeperInstance> next;
+        try {
+            next = instances.of(listening);
+        }
+        catch (Exception ex) {
+            logger.warn("Could not describe this server for ZooKeeper; it is not registered", ex);
+            return;
+        }
+        try {
+            if (entry == null) {
+                entry = next;
+                // Curator keeps the entry before it writes it: a failed write is retried at reconnection
+                discovery.registerService(next);
+            }
+            else {
+                entry = next;
+                move(next);
+            }
+            logger.info("Registered in ZooKeeper (" + connectString + ") as " + describe(next));
+        }
+        catch (InterruptedException ex) {
+            // the stop gave up waiting: the session's close removes the entry
+            Thread.currentThread().interrupt();
+        }
+        catch (Exception ex) {
+            logger.warn("Could not register in ZooKeeper (" + connectString + ") as " + describe(next) + ": " + ex
+                    + "; registering as soon as ZooKeeper answers");
+        }
+    }
+
+    /**
+     * Rewrites the entry in place. Curator keeps {@code next} as the entry before it writes, so
+     * a reconnection after a failed write registers {@code next}, never the entry it replaces.
+     */
+    private void move(ServiceInstance<ZookeeperInstance> next) throws Exception {
+        try {
+            discovery.updateService(next);
+        }
+        catch (KeeperException.NoNodeException ex) {
+            // never written, or gone with an expired session and not yet written again
+            discovery.registerService(next);
+        }
+    }
+
+    private void connectionChanged(ConnectionState state) {
+        switch (state) {
+            case CONNECTED, RECONNECTED -> {
+                connected = true;
+                logger.info("Connected to ZooKeeper (" + connectString + ")"
+                        + ((entry != null) ? "; writing the entry " + describe(entry) : ""));
+            }
+            case SUSPENDED -> logger.warn(connected
+                    ? "Lost the connection to ZooKeeper (" + connectString + "); reconnecting. Clients still find "
+                            + "this server until its session expires"
+                    : "Cannot reach ZooKeeper (" + connectString + "); retrying");
+            case LOST -> {
+                // Curator also says so when it never had a session: nothing was lost then
+                if (connected) {
+                    logger.warn("The ZooKeeper session expired (" + connectString
+                            + "): clients no longer find this server; it registers again once reconnected");
+                }
+            }
+            default -> logger.debug("ZooKeeper connection: " + state);
+        }
+    }
+
+    /**
+     * Removes the entry, waiting {@link #DEREGISTER_WAIT} at most: a ZooKeeper that is away must
+     * not hold up the stop, and closing the client (next) ends the session, which removes an
+     * ephemeral entry at once when connected, or when the session expires when not.
+     */
+    @Override
+    public void destroy() {
+        calls.execute(this::deregister);
+        calls.shutdown();
+        try {
+            if (!calls.awaitTermination(DEREGISTER_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                logger.warn("Could not remove this server's entry from ZooKeeper (" + connectString + ") within "
+                        + DEREGISTER_WAIT.toSeconds() + " s; it goes when the session ends");
+                calls.shutdownNow();
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            calls.shutdownNow();
+        }
+    }
+
+    private void deregister() {
+        if (entry == null) {
+            return;
+        }
+        try {
+            discovery.unregisterService(entry);
+            // holds no entry now: stops writing entries again at reconnection, and has nothing to remove
+            discovery.close();
+            logger.info("Removed " + describe(entry) + " from ZooKeeper (" + connectString + ")");
+        }
+        catch (Exception ex) {
+            logger.warn("Could not remove " + describe(entry) + " from ZooKeeper (" + connectString + "): " + ex
+                    + "; it goes when the session ends");
+        }
+    }
+
+    private static String describe(ServiceInstance<ZookeeperInstance> instance) {
+        return instance.getName() + " at " + instance.getAddress() + ":" + instance.getPort() + " (id "
+                + instance.getId() + ")";
+    }
+
+}

@@ -1,0 +1,146 @@
+package com.virtuoso.discovery;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryClient;
+
+import com.virtuoso.testing.FreePorts;
+import com.virtuoso.testing.InProcessServer;
+import com.virtuoso.testing.ListenerProcess;
+import com.virtuoso.testing.LocalZooKeeper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Registration in a real ZooKeeper (Curator's TestingServer), looked up with Spring Cloud's
+ * {@code DiscoveryClient}: at the port the server really listens on, through a fall back and a
+ * reclaim, while ZooKeeper comes and goes, and gone when the server stops.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ServiceDiscoveryTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    /**
+     * Long, so that a start that waits for ZooKeeper is told from a slow start on a busy machine
+     * (the first start in a JVM there takes 20 s).
+     */
+    private static final Duration BLOCK_UNTIL_CONNECTED = Duration.ofSeconds(120);
+
+    @TempDir
+    Path state;
+
+    @TempDir
+    Path zooKeeperData;
+
+    @Test
+    void followsTheServerFromTheFallbackToThePrimaryAndLeavesWhenItStops() throws Exception {
+        try (LocalZooKeeper zooKeeper = LocalZooKeeper.create(zooKeeperData, true)) {
+            List<Integer> ports = FreePorts.pick(2);
+            int primary = ports.get(0);
+            int fallback = ports.get(1);
+            ListenerProcess holder = ListenerProcess.start("127.0.0.1", primary);
+            try (InProcessServer server = InProcessServer.start(state, "--web_server.port=" + primary,
+                    "--web_server.fallback_ports=" + fallback, "--web_server.reclaim=true",
+                    "--web_server.monitor.interval=300ms", "--web_server.reclaim_release_fallback_after=1s",
+                    "--spring.cloud.zookeeper.connect-string=" + zooKeeper.connectString(),
+                    "--spring.cloud.zookeeper.discovery.enabled=true")) {
+                assertThat(server.port()).isEqualTo(fallback);
+                await().atMost(WAIT).ignoreExceptions().until(() -> zooKeeper.instances("virtuoso").size() == 1);
+                ServiceInstance fellBack = zooKeeper.instances("virtuoso").get(0);
+                assertThat(fellBack.getHost()).isEqualTo("127.0.0.1");
+                assertThat(fellBack.getPort()).isEqualTo(fallback);
+                assertThat(fellBack.getUri().toString()).isEqualTo("http://127.0.0.1:" + fallback);
+                assertThat(fellBack.getMetadata()).containsEntry("primaryPort", Integer.toString(primary))
+                    .containsEntry("fellBack", "true")
+                    .containsEntry("attempts", "2");
+
+                holder.close();
+                await().atMost(WAIT).ignoreExceptions()
+                    .until(() -> zooKeeper.instances("virtuoso").get(0).getPort() == primary);
+                ServiceInstance moved = zooKeeper.instances("virtuoso").get(0);
+                assertThat(moved.getInstanceId()).isEqualTo(fellBack.getInstanceId());
+                assertThat(moved.getMetadata()).containsEntry("primaryPort", Integer.toString(primary))
+                    .containsEntry("fellBack", "false")
+                    .containsEntry("attempts", "2");
+            }
+            finally {
+                holder.close();
+            }
+            // removed as the server stops, not when its session would expire (60 s by default)
+            assertThat(zooKeeper.instances("virtuoso")).isEmpty();
+        }
+    }
+
+    @Test
+    void aZooKeeperDownAtStartCostsAWarningAndTheServerRegistersWhenItComesAndAfterItCameBack(CapturedOutput output)
+            throws Exception {
+        try (LocalZooKeeper zooKeeper = LocalZooKeeper.create(zooKeeperData, false)) {
+            long start = System.nanoTime();
+            try (InProcessServer server = InProcessServer.start(state, "--web_server.port=" + FreePorts.pick(),
+                    "--spring.cloud.zookeeper.connect-string=" + zooKeeper.connectString(),
+                    "--spring.cloud.zookeeper.discovery.enabled=true",
+                    "--spring.cloud.zookeeper.connection-timeout=500ms", "--spring.cloud.zookeeper.max-retries=1",
+                    "--spring.cloud.zookeeper.session-timeout=2s",
+                    // a start that waited for ZooKeeper would take this long at least
+                    "--spring.cloud.zookeeper.block-until-connected-wait=" + BLOCK_UNTIL_CONNECTED.toSeconds())) {
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                System.out.println("started in " + took.toMillis() + " ms with ZooKeeper down");
+                assertThat(took).isLessThan(BLOCK_UNTIL_CONNECTED.dividedBy(2));
+                assertThat(server.getJson("/actuator/health").get("status").asString()).isEqualTo("UP");
+                await().atMost(WAIT).until(() -> output.toString().contains("Could not register in ZooKeeper ("
+                        + zooKeeper.connectString() + ") as virtuoso at 127.0.0.1:" + server.port()));
+
+                zooKeeper.start();
+                await().atMost(WAIT).ignoreExceptions().until(() -> zooKeeper.instances("virtuoso").size() == 1);
+                assertThat(zooKeeper.instances("virtuoso").get(0).getPort()).isEqualTo(server.port());
+
+                // away longer than the session: the entry has to be written again by a new session
+                int before = output.toString().length();
+                zooKeeper.stop();
+                await().atMost(WAIT)
+                    .until(() -> output.toString().substring(before).contains("The ZooKeeper session expired"));
+                zooKeeper.restart();
+                CuratorFramework curator = server.context().getBean(CuratorFramework.class);
+                await().atMost(WAIT).ignoreExceptions().until(() -> {
+                    List<ServiceInstance> found = zooKeeper.instances("virtuoso");
+                    return found.size() == 1 && found.get(0).getPort() == server.port()
+                            && zooKeeper.ephemeralOwner("virtuoso", found.get(0).getInstanceId())
+                                .equals(curator.getZookeeperClient().getZooKeeper().getSessionId());
+                });
+            }
+        }
+    }
+
+    @Test
+    void aDefaultStartHasNoZooKeeperClientAndConnectsNowhere() throws Exception {
+        try (ServerSocketChannel zooKeeper = ServerSocketChannel.open()) {
+            zooKeeper.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            zooKeeper.configureBlocking(false);
+            int port = zooKeeper.socket().getLocalPort();
+            // the connect string alone does not turn discovery on
+            try (InProcessServer server = InProcessServer.start(state, "--web_server.port=" + FreePorts.pick(),
+                    "--spring.cloud.zookeeper.connect-string=127.0.0.1:" + port)) {
+                assertThat(server.context().getBeanNamesForType(CuratorFramework.class)).isEmpty();
+                assertThat(server.context().getBeanNamesForType(ZookeeperDiscoveryClient.class)).isEmpty();
+                assertThat(server.context().getBeanNamesForType(DiscoveryRegistration.class)).isEmpty();
+                assertThat(zooKeeper.accept()).isNull();
+            }
+        }
+    }
+
+}
