@@ -46,6 +46,9 @@ import java.util.regex.Pattern;
  *   ./mvnw -q -f bench/same-starters/pom.xml package
  *   ./mvnw -q -f bench/baseline/pom.xml package
  *   java bench/StartupBenchmark.java [runs per case, default 8] [jar, default target/virtuoso.jar] [earlier jar]
+ * With -Dbench.zookeeper=HOST:PORT (a running ZooKeeper), Virtuoso with service discovery on is
+ * interleaved too, and the ratio discovery on/off is printed; the registration itself runs after
+ * the first 200, on a thread of its own.
  * An earlier Virtuoso jar (e.g. one built from an earlier commit) is interleaved too, and the ratio
  * jar/earlier is printed: what a change costs at start-up.
  *
@@ -67,8 +70,16 @@ public class StartupBenchmark {
     record App(String name, Path jar, boolean virtuoso) {
     }
 
-    /** One timed case: an app, with or without the primary port and three fallbacks taken. */
-    record Case(String name, App app, boolean conflicts) {
+    /**
+     * One timed case: an app, with or without the primary port and three fallbacks taken, and
+     * with arguments of its own.
+     */
+    record Case(String name, App app, boolean conflicts, List<String> arguments) {
+
+        Case(String name, App app, boolean conflicts) {
+            this(name, app, conflicts, List.of());
+        }
+
     }
 
     /** Launch to first 200: wall time, and the CPU time the server had used by then. */
@@ -98,6 +109,12 @@ public class StartupBenchmark {
         List<Case> cases = new ArrayList<>();
         cases.add(new Case("virtuoso", virtuoso, false));
         cases.add(new Case("virtuoso, 3 conflicts", virtuoso, true));
+        String zooKeeper = System.getProperty("bench.zookeeper");
+        if (zooKeeper != null) {
+            cases.add(new Case("virtuoso, discovery on", virtuoso, false,
+                    List.of("--spring.cloud.zookeeper.connect-string=" + zooKeeper,
+                            "--spring.cloud.zookeeper.discovery.enabled=true")));
+        }
         for (App app : apps.subList(1, apps.size())) {
             cases.add(new Case(app.name(), app, false));
         }
@@ -116,7 +133,7 @@ public class StartupBenchmark {
             List<Case> order = new ArrayList<>(cases);
             Collections.rotate(order, -i);
             for (Case c : order) {
-                launches.get(c.name()).add(launch(c.app(), work, c.conflicts(), null));
+                launches.get(c.name()).add(launch(c.app(), work, c.conflicts(), c.arguments(), null));
             }
             StringBuilder line = new StringBuilder(String.format("run %2d:", i + 1));
             for (Case c : cases) {
@@ -130,7 +147,7 @@ public class StartupBenchmark {
         System.out.printf("%-36s %9s %9s %9s%n", "median launch -> first 200", "wall ms", "cpu ms", "classes");
         for (Case c : cases) {
             System.out.printf("%-36s %9.0f %9.0f %9s%n", c.name(), wall(launches, c.name()), cpu(launches, c.name()),
-                    c.conflicts() ? "" : total(classes.get(c.app().name())));
+                    (c.conflicts() || !c.arguments().isEmpty()) ? "" : total(classes.get(c.app().name())));
         }
         System.out.println();
         ratio("virtuoso/same-starters (Virtuoso's own code; goal <= 1.05)", launches, classes, "virtuoso",
@@ -139,6 +156,9 @@ public class StartupBenchmark {
                 "bare");
         ratio("virtuoso/bare", launches, classes, "virtuoso", "bare");
         ratio("conflicts/free (goal < 1.03)", launches, classes, "virtuoso, 3 conflicts", "virtuoso");
+        if (launches.containsKey("virtuoso, discovery on")) {
+            ratio("discovery on/off", launches, classes, "virtuoso, discovery on", "virtuoso");
+        }
         if (earlier != null) {
             ratio("virtuoso/earlier jar", launches, classes, "virtuoso", "earlier");
         }
@@ -191,7 +211,7 @@ public class StartupBenchmark {
     /** One launch with -Xlog:class+load: the classes it has loaded by its first 200, per jar. */
     private static Map<String, Integer> countClasses(App app, Path work) throws Exception {
         Path log = work.resolve(app.name() + "-classes.log");
-        launch(app, work, false, log);
+        launch(app, work, false, List.of(), log);
         Map<String, Integer> counts = new TreeMap<>();
         for (String line : Files.readAllLines(log)) {
             int source = line.indexOf(" source: ");
@@ -209,7 +229,8 @@ public class StartupBenchmark {
     }
 
     /** Milliseconds from launch to the first 200 on /actuator/health, and the server's CPU time then. */
-    private static Launch launch(App app, Path work, boolean withConflicts, Path classLog) throws Exception {
+    private static Launch launch(App app, Path work, boolean withConflicts, List<String> arguments, Path classLog)
+            throws Exception {
         List<Integer> ports = freePorts(5);
         List<ServerSocket> held = new ArrayList<>();
         if (withConflicts) {
@@ -234,6 +255,7 @@ public class StartupBenchmark {
         else {
             command.addAll(List.of("--server.address=127.0.0.1", "--server.port=" + ports.get(0)));
         }
+        command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("last-run.log").toFile());

@@ -27,6 +27,9 @@ import static java.util.Map.entry;
  * a warning with a stack trace at every connection attempt, each second. {@link DiscoveryRegistration}
  * says once what happened to the connection and the entry instead.
  * <p>
+ * Spring Cloud's refresh scope is off as well: no bean of Virtuoso's is {@code @RefreshScope}, it
+ * costs start-up time, and its health component would be new in {@code /actuator/health}.
+ * <p>
  * A property source of the lowest precedence, not the shipped {@code application.yaml}: it stays in
  * force when {@code spring.config.location} replaces that file, and any setting of the operator's
  * wins over it.
@@ -50,7 +53,9 @@ public class DiscoveryDefaults implements EnvironmentPostProcessor {
                     entry("spring.cloud.discovery.client.health-indicator.enabled", "false"),
                     entry("spring.cloud.discovery.client.composite-indicator.enabled", "false"),
                     entry("logging.level.org.apache.zookeeper", "error"),
-                    entry("logging.level.org.apache.curator", "error"))));
+                    entry("logging.level.org.apache.curator", "error"),
+                    entry("spring.cloud.refresh.enabled", "false"),
+                    entry("management.health.refresh.enabled", "false"))));
     }
 
 }

@@ -41,8 +41,6 @@ class DiscoveryRegistration implements InitializingBean, DisposableBean {
     /** How long a stop waits to remove the entry; after that, closing the session removes it. */
     private static final Duration DEREGISTER_WAIT = Duration.ofSeconds(2);
 
-    private final CuratorFramework curator;
-
     private final String connectString;
 
     private final DiscoveryInstances instances;
@@ -62,7 +60,6 @@ class DiscoveryRegistration implements InitializingBean, DisposableBean {
     private volatile ServiceInstance<ZookeeperInstance> entry;
 
     DiscoveryRegistration(CuratorFramework curator, String connectString, DiscoveryInstances instances) {
-        this.curator = curator;
         this.connectString = connectString;
         this.instances = instances;
         // no watch on the own entry: the server is its only writer

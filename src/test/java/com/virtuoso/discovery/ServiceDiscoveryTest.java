@@ -6,11 +6,14 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -101,7 +104,10 @@ class ServiceDiscoveryTest {
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
                 System.out.println("started in " + took.toMillis() + " ms with ZooKeeper down");
                 assertThat(took).isLessThan(BLOCK_UNTIL_CONNECTED.dividedBy(2));
-                assertThat(server.getJson("/actuator/health").get("status").asString()).isEqualTo("UP");
+                JsonNode health = server.getJson("/actuator/health");
+                assertThat(health.get("status").asString()).isEqualTo("UP");
+                assertThat(health.get("components").has("zookeeper")).isFalse();
+                assertThat(health.get("components").has("discoveryComposite")).isFalse();
                 await().atMost(WAIT).until(() -> output.toString().contains("Could not register in ZooKeeper ("
                         + zooKeeper.connectString() + ") as virtuoso at 127.0.0.1:" + server.port()));
 
@@ -127,6 +133,7 @@ class ServiceDiscoveryTest {
     }
 
     @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES) // a client that did connect here would wait for ever for an answer
     void aDefaultStartHasNoZooKeeperClientAndConnectsNowhere() throws Exception {
         try (ServerSocketChannel zooKeeper = ServerSocketChannel.open()) {
             zooKeeper.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -139,6 +146,12 @@ class ServiceDiscoveryTest {
                 assertThat(server.context().getBeanNamesForType(ZookeeperDiscoveryClient.class)).isEmpty();
                 assertThat(server.context().getBeanNamesForType(DiscoveryRegistration.class)).isEmpty();
                 assertThat(zooKeeper.accept()).isNull();
+                // Spring Cloud on the class path adds nothing to what health shows
+                JsonNode components = server.getJson("/actuator/health").get("components");
+                assertThat(components.has("ports")).isTrue();
+                assertThat(components.has("refreshScope")).isFalse();
+                assertThat(components.has("discoveryComposite")).isFalse();
+                assertThat(components.has("zookeeper")).isFalse();
             }
         }
     }
