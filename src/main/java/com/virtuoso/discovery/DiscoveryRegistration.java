@@ -70,6 +70,8 @@ class DiscoveryRegistration implements InitializingBean, DisposableBean {
             .watchInstances(false)
             .build();
         curator.getConnectionStateListenable().addListener((client, state) -> connectionChanged(state));
+        // the client was started before this listener was added, and may have connected already
+        this.connected = curator.getZookeeperClient().isConnected();
     }
 
     /**
@@ -190,6 +192,10 @@ class DiscoveryRegistration implements InitializingBean, DisposableBean {
             // holds no entry now: stops writing entries again at reconnection, and has nothing to remove
             discovery.close();
             logger.info("Removed " + describe(entry) + " from ZooKeeper (" + connectString + ")");
+        }
+        catch (InterruptedException ex) {
+            // the stop gave up waiting, and has said so
+            Thread.currentThread().interrupt();
         }
         catch (Exception ex) {
             logger.warn("Could not remove " + describe(entry) + " from ZooKeeper (" + connectString + "): " + ex
