@@ -28,7 +28,9 @@ import static java.util.Map.entry;
  * says once what happened to the connection and the entry instead.
  * <p>
  * Spring Cloud's refresh scope is off as well: no bean of Virtuoso's is {@code @RefreshScope}, it
- * costs start-up time, and its health component would be new in {@code /actuator/health}.
+ * costs start-up time, and its health component would be new in {@code /actuator/health}. So is
+ * its compatibility verifier, which would fail every start, discovery off included, on a Spring
+ * Boot version it does not list: the versions are pinned by the build, and checked by its tests.
  * <p>
  * A property source of the lowest precedence, not the shipped {@code application.yaml}: it stays in
  * force when {@code spring.config.location} replaces that file, and any setting of the operator's
@@ -55,7 +57,8 @@ public class DiscoveryDefaults implements EnvironmentPostProcessor {
                     entry("logging.level.org.apache.zookeeper", "error"),
                     entry("logging.level.org.apache.curator", "error"),
                     entry("spring.cloud.refresh.enabled", "false"),
-                    entry("management.health.refresh.enabled", "false"))));
+                    entry("management.health.refresh.enabled", "false"),
+                    entry("spring.cloud.compatibility-verifier.enabled", "false"))));
     }
 
 }
