@@ -75,7 +75,9 @@ public class LoadBenchmark {
         Process server = new ProcessBuilder(java(), "-jar", jar.toString(), "--web_server.host=127.0.0.1",
                 "--web_server.port=" + primary, "--web_server.fallback_ports=" + fallback,
                 "--web_server.monitor.interval=100ms", "--web_server.reclaim=true",
-                "--web_server.reclaim_release_fallback_after=2s", "--web_server.state_dir=" + work.resolve("state"))
+                "--web_server.reclaim_release_fallback_after=2s", "--web_server.state_dir=" + work.resolve("state"),
+                // on a machine that carries /.dockerenv, a server on its fallback would report itself not ready
+                "--web_server.in_container=false")
             .directory(work.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
