@@ -13,12 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.core.env.PropertySource;
-import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
-import org.springframework.core.io.FileSystemResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -90,22 +85,9 @@ class PortPrecedenceTest {
                 (described) -> assertThat(described).contains(origin.equals("default") ? "virtuosoWebServer" : origin));
     }
 
-    /** Laid out as Spring lays it out: command line, system properties, variables, config file. */
     private StandardEnvironment environment(List<String> arguments, Map<String, Object> variables, String yaml)
             throws Exception {
-        StandardEnvironment environment = new StandardEnvironment();
-        environment.getPropertySources()
-            .replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
-                    StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
-        if (!arguments.isEmpty()) {
-            environment.getPropertySources()
-                .addFirst(new SimpleCommandLinePropertySource(arguments.toArray(String[]::new)));
-        }
-        Path file = Files.writeString(directory.resolve("application.yaml"), yaml);
-        List<PropertySource<?>> sources = new ArrayList<>(
-                new YamlPropertySourceLoader().load("Config resource 'file [" + file + "]'", new FileSystemResource(file)));
-        sources.forEach(environment.getPropertySources()::addLast);
-        return environment;
+        return SpringLikeEnvironment.of(directory, arguments, variables, yaml);
     }
 
 }

@@ -12,13 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.MapPropertySource;
-import org.springframework.core.env.PropertySource;
-import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
-import org.springframework.core.io.FileSystemResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -199,23 +194,9 @@ class TradingConfigFileTest {
         return Files.writeString(directory.resolve("config.yaml"), yaml);
     }
 
-    /** The environment the server would have with these arguments, variables and application.yaml. */
     private StandardEnvironment environment(List<String> arguments, Map<String, Object> variables, String yaml)
             throws Exception {
-        StandardEnvironment environment = new StandardEnvironment();
-        environment.getPropertySources()
-            .replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
-                    StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
-        if (!arguments.isEmpty()) {
-            environment.getPropertySources()
-                .addFirst(new SimpleCommandLinePropertySource(arguments.toArray(String[]::new)));
-        }
-        Path file = Files.writeString(directory.resolve("application.yaml"), yaml);
-        for (PropertySource<?> source : new YamlPropertySourceLoader().load("Config resource 'file [" + file + "]'",
-                new FileSystemResource(file))) {
-            environment.getPropertySources().addLast(source);
-        }
-        return environment;
+        return SpringLikeEnvironment.of(directory, arguments, variables, yaml);
     }
 
 }
