@@ -134,6 +134,9 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
         String message = stopped.free() ? "Stopped Virtuoso " + pids(holders) + "; port " + port + " is free now."
                 : !stopped.unsent().isEmpty() ? "Port " + port + " is still held by " + pids(stopped.remaining())
                         + ": " + String.join("; ", stopped.unsent())
+                : stopped.remaining().isEmpty() ? "Stopped Virtuoso " + pids(holders) + ", but port " + port
+                        + " is still taken after " + timeoutSeconds + " s: its socket has not closed; check it with: "
+                        + RunningJar.command() + " ports check " + port
                 : "Port " + port + " is still held by " + pids(stopped.remaining()) + " after " + timeoutSeconds
                         + " s; stop it with: " + RunningJar.command() + " ports kill " + port + " --force";
         return report(new Report(port, holders, "stop-virtuoso", null, stopped.free(), message));

@@ -134,7 +134,7 @@ class KillCommand extends ConfiguredCommand implements Callable<Integer> {
         ListenerShutdown.Result result = shutdown.stop(port, holders, Duration.ofSeconds(timeoutSeconds), force);
         List<String> reasons = new ArrayList<>(result.unsent());
         boolean free = result.free();
-        if (free) {
+        if (result.remaining().isEmpty()) {
             // the holders named are gone; the port is free only if the server's own bind says so
             Optional<String> notFree = notFree(tools, host, tools.holders().lookup(port).unknownReason());
             notFree.ifPresent(reasons::add);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -109,15 +110,16 @@ public final class ListenerShutdown {
      * for, and the result says which signal did not go out.
      */
     public Result stop(int port, List<PortHolder> holders, Duration grace, boolean force) {
+        Set<String> sockets = holderLookup.listeningSockets(port);
         List<String> unsent = new ArrayList<>();
         boolean blocked = signalAll(port, holders, false, new ArrayList<>(), unsent);
-        List<PortHolder> remaining = awaitFree(port, blocked ? Duration.ZERO : grace);
+        Waited waited = awaitFree(port, sockets, blocked ? Duration.ZERO : grace);
         List<Long> killed = new ArrayList<>();
-        if (!remaining.isEmpty() && force) {
+        if (!waited.free() && force) {
             blocked = signalAll(port, holders, true, killed, unsent);
-            remaining = awaitFree(port, blocked ? Duration.ZERO : AFTER_KILL);
+            waited = awaitFree(port, sockets, blocked ? Duration.ZERO : AFTER_KILL);
         }
-        return new Result(remaining.isEmpty(), remaining, killed, unsent);
+        return new Result(waited.free(), waited.holders(), killed, unsent);
     }
 
     /**
@@ -173,15 +175,35 @@ public final class ListenerShutdown {
         return process.info().startInstant().map(holder.startTime()::equals).orElse(false);
     }
 
-    /** Waits for the port, not the PIDs: a process that is not our child is slow to report its exit. */
-    private List<PortHolder> awaitFree(int port, Duration within) {
+    /**
+     * Waits for the port, not the PIDs: a process that is not our child is slow to report its exit.
+     * The port is free once no process holds it and none of {@code sockets}, the listeners seen
+     * before the first signal, is left in the kernel's tables: a process that has exited has
+     * released its descriptors a moment before the kernel closes the socket behind them.
+     */
+    private Waited awaitFree(int port, Set<String> sockets, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
-        List<PortHolder> holders = holderLookup.lookup(port).holders();
-        while (!holders.isEmpty() && System.nanoTime() < deadline) {
+        Waited waited = look(port, sockets);
+        while (!waited.free() && System.nanoTime() < deadline) {
             LockSupport.parkNanos(POLL.toNanos());
-            holders = holderLookup.lookup(port).holders();
+            waited = look(port, sockets);
         }
-        return holders;
+        return waited;
+    }
+
+    private Waited look(int port, Set<String> sockets) {
+        List<PortHolder> holders = holderLookup.lookup(port).holders();
+        boolean closing = holders.isEmpty() && holderLookup.listeningSockets(port).stream().anyMatch(sockets::contains);
+        return new Waited(holders, closing);
+    }
+
+    /** What a look at the port found: the processes holding it, and whether a released socket is still closing. */
+    private record Waited(List<PortHolder> holders, boolean closing) {
+
+        boolean free() {
+            return holders.isEmpty() && !closing;
+        }
+
     }
 
 }

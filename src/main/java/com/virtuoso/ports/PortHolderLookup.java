@@ -131,6 +131,20 @@ public final class PortHolderLookup {
     }
 
     /**
+     * The LISTEN sockets on {@code port} now, as {@code socket:[inode]}: a socket whose last holder
+     * has exited stays in the kernel's tables until its close has run, and the port stays taken
+     * until then. Empty when the tables cannot be read.
+     */
+    public Set<String> listeningSockets(int port) {
+        try {
+            return Set.copyOf(listeners(port).keySet());
+        }
+        catch (IOException | UncheckedIOException ex) {
+            return Set.of();
+        }
+    }
+
+    /**
      * Whether this process itself listens on {@code port}: the LISTEN rows for the port against
      * the descriptors of {@code /proc/self} only, so that the server watching its own listeners
      * costs two table reads and one directory, not a scan of every process.

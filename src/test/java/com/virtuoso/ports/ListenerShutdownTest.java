@@ -1,9 +1,14 @@
 package com.virtuoso.ports;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.ListenerProcess;
@@ -47,6 +52,59 @@ class ListenerShutdownTest {
             assertThat(result.free()).isTrue();
             assertThat(result.unsent()).isEmpty();
             assertThat(listener.awaitExit(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
+    void aSocketStillClosingAfterItsHolderExitedIsNotFree(@TempDir Path proc) throws Exception {
+        int port = FreePorts.pick();
+        try (ListenerProcess listener = ListenerProcess.start("127.0.0.1", port)) {
+            FakeProc.listener(proc, port, listener.pid(), "java");
+            PortHolderLookup fake = FakeProc.lookup(proc);
+            // the "signal" plays an exit whose descriptors are gone while the kernel has not closed the socket yet
+            ListenerShutdown shutdown = new ListenerShutdown(fake, fake.lookup(port).holders().get(0).user(),
+                    (process, kill) -> deleted(proc.resolve(listener.pid() + "/fd/3")));
+            ListenerShutdown.Result result = shutdown.stop(port, fake.lookup(port).holders(), Duration.ofMillis(300),
+                    false);
+            assertThat(result.free()).isFalse();
+            assertThat(result.remaining()).isEmpty();
+            assertThat(listener.isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    void theSocketClosedAfterItsHolderExitedIsFree(@TempDir Path proc) throws Exception {
+        int port = FreePorts.pick();
+        try (ListenerProcess listener = ListenerProcess.start("127.0.0.1", port)) {
+            FakeProc.listener(proc, port, listener.pid(), "java");
+            PortHolderLookup fake = FakeProc.lookup(proc);
+            ListenerShutdown shutdown = new ListenerShutdown(fake, fake.lookup(port).holders().get(0).user(),
+                    (process, kill) -> deleted(proc.resolve(listener.pid() + "/fd/3"))
+                            && deleted(proc.resolve("net/tcp")) && created(proc.resolve("net/tcp")));
+            ListenerShutdown.Result result = shutdown.stop(port, fake.lookup(port).holders(), Duration.ofSeconds(30),
+                    false);
+            assertThat(result.free()).isTrue();
+            assertThat(listener.isAlive()).isTrue();
+        }
+    }
+
+    private static boolean deleted(Path file) {
+        try {
+            Files.delete(file);
+            return true;
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static boolean created(Path file) {
+        try {
+            Files.writeString(file, "  sl  local_address rem_address   st\n");
+            return true;
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
         }
     }
 
