@@ -154,14 +154,15 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
         else if (result.outcome() != BindOutcome.IN_USE) {
             situation = "Port " + port + " is held by nobody, but it is " + result.outcome().describe();
         }
-        else if (holders.isEmpty()) {
-            situation = "Port " + port + " is held by a process this user cannot see ("
-                    + result.holders().unknownReason() + ")";
-        }
         else if (result.holders().published().isPresent()) {
+            // before "cannot see": the engine names the container behind a proxy whose process is root's
             PublishedPort published = result.holders().published().get();
             situation = "Port " + port + " is held by " + published.describe() + ", which will not be stopped ("
                     + published.instead() + ")";
+        }
+        else if (holders.isEmpty()) {
+            situation = "Port " + port + " is held by a process this user cannot see ("
+                    + result.holders().unknownReason() + ")";
         }
         else if (servers.containsKey(holders.get(0).pid())) {
             InstanceRecord server = servers.get(holders.get(0).pid());

@@ -67,7 +67,7 @@ class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
     /**
      * A container engine publishes the port: a forwarder holds it for a container.
      *
-     * @param pid the forwarder's PID
+     * @param pid the forwarder's PID, or {@code null} when this user cannot see its process (root's docker-proxy)
      * @param forwarder the forwarder: {@code docker-proxy}, {@code rootlesskit}, {@code slirp4netns} or
      * {@code rootlessport}
      * @param containers the containers that publish the port, as the engine names them; empty when it could
@@ -75,11 +75,11 @@ class CheckCommand extends ConfiguredCommand implements Callable<Integer> {
      * @param description the port and its container in words
      * @param stopCommand what frees the port ({@code docker stop NAME}), or what names the container
      */
-    record Published(long pid, String forwarder, List<PublishingContainer> containers, String description,
+    record Published(Long pid, String forwarder, List<PublishingContainer> containers, String description,
             String stopCommand) {
 
         static Published of(PublishedPort published) {
-            return new Published(published.holder().pid(), published.forwarder().executable(),
+            return new Published((published.holder() != null) ? published.holder().pid() : null, published.forwarder().executable(),
                     published.containers(), published.describe(), published.stopCommand());
         }
 

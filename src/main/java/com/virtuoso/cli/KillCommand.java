@@ -100,6 +100,13 @@ class KillCommand extends ConfiguredCommand implements Callable<Integer> {
         InetAddress host = config.host();
         PortHolders found = tools.holders().lookup(port);
         List<PortHolder> holders = found.holders();
+        Optional<PublishedPort> published = found.published();
+        if (published.isPresent()) {
+            // even --force: the container is what holds the port; its proxy is not stopped behind the engine's
+            // back (and a proxy this user cannot see is root's, named by the engine)
+            return report(new Report(port, holders, "refused", false, holders,
+                    List.of(published.get().reason() + "; " + published.get().instead())), REFUSED);
+        }
         if (holders.isEmpty()) {
             Optional<String> notFree = notFree(tools, host, found.unknownReason());
             return notFree.map((reason) -> report(new Report(port, holders, "unseen", false, List.of(),
@@ -112,12 +119,6 @@ class KillCommand extends ConfiguredCommand implements Callable<Integer> {
             // even --force: a stopped server is started again by the service manager, which keeps the port
             return report(new Report(port, holders, "refused", false, holders,
                     List.of(activated.get().reason() + "; " + activated.get().instead())), REFUSED);
-        }
-        Optional<PublishedPort> published = found.published();
-        if (published.isPresent()) {
-            // even --force: the container is what holds the port; its proxy is not stopped behind the engine's back
-            return report(new Report(port, holders, "refused", false, holders,
-                    List.of(published.get().reason() + "; " + published.get().instead())), REFUSED);
         }
         ListenerShutdown shutdown = tools.shutdown();
         List<String> refusals = shutdown.refusals(holders, force);

@@ -37,6 +37,8 @@ public final class PortHolderLookup {
 
     private static final String LISTEN = "0A";
 
+    private static final long ROOT = 0;
+
     private final Path proc;
 
     private final Path passwd;
@@ -106,14 +108,33 @@ public final class PortHolderLookup {
         }
         if (owners.pids().isEmpty()) {
             long uid = uidBySocket.values().iterator().next();
-            return PortHolders.unknown("the listener belongs to " + userName(uid)
+            String reason = "the listener belongs to " + userName(uid)
                     + (owners.hiddenProcesses() > 0 ? ", whose processes this user may not inspect" : "")
-                    + "; run as that user or root to see it");
+                    + "; run as that user or root to see it";
+            return publishedUnseen(port, uidBySocket, reason).orElseGet(() -> PortHolders.unknown(reason));
         }
         List<PortHolder> holders = owners.pids().stream().sorted().map(this::describe).toList();
         return PublishedPort.among(port, holders, engine)
             .map((published) -> PortHolders.published(holders, published))
             .orElseGet(() -> PortHolders.found(holders));
+    }
+
+    /**
+     * The port as a container publishes it, when its listener belongs to root and the engine names
+     * a container that publishes the port: docker-proxy runs as root, so a user who may not inspect
+     * root's processes sees its LISTEN row and no process. Without a container named, a root
+     * listener is any root service, and stays unknown.
+     */
+    private Optional<PortHolders> publishedUnseen(int port, Map<String, Long> uidBySocket, String reason) {
+        if (!uidBySocket.containsValue(ROOT)) {
+            return Optional.empty();
+        }
+        List<PublishingContainer> containers = engine.publishing(port);
+        if (containers.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(PortHolders.publishedUnseen(reason,
+                new PublishedPort(port, null, PortForwarder.DOCKER_PROXY, containers)));
     }
 
     /**

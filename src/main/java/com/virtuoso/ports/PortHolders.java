@@ -10,7 +10,8 @@ import java.util.Optional;
  * workers that share one socket; empty when none could be identified
  * @param unknownReason why no holder is named, or {@code null} when {@code holders} is not empty
  * @param publishedPort how a container publishes the port when a holder is its forwarder
- * ({@code docker-proxy}), or {@code null}
+ * ({@code docker-proxy}) or, with no holder seen, when the engine names a container behind a root
+ * listener; otherwise {@code null}
  */
 public record PortHolders(List<PortHolder> holders, String unknownReason, PublishedPort publishedPort) {
 
@@ -25,6 +26,14 @@ public record PortHolders(List<PortHolder> holders, String unknownReason, Publis
     /** {@code holders}, one of which forwards the port for a container as {@code published} says. */
     public static PortHolders published(List<PortHolder> holders, PublishedPort published) {
         return new PortHolders(holders, null, published);
+    }
+
+    /**
+     * No holder this user can see ({@code reason} says why), yet a container engine says a container
+     * publishes the port through a listener of root: Docker's proxy, whose process is root's.
+     */
+    public static PortHolders publishedUnseen(String reason, PublishedPort published) {
+        return new PortHolders(List.of(), reason, published);
     }
 
     public static PortHolders unknown(String reason) {
@@ -53,7 +62,7 @@ public record PortHolders(List<PortHolder> holders, String unknownReason, Publis
      */
     public String describe() {
         if (holders.isEmpty()) {
-            return "an unknown process (" + unknownReason + ")";
+            return (publishedPort != null) ? publishedPort.describe() : "an unknown process (" + unknownReason + ")";
         }
         String first = (publishedPort != null) ? publishedPort.describe() : holders.get(0).describe();
         return holders.size() == 1 ? first : first + " and " + (holders.size() - 1) + " more";

@@ -10,12 +10,16 @@ import java.util.stream.Collectors;
  * mapping cut, behind the engine's back, so the port is freed by stopping the container.
  *
  * @param port the port
- * @param holder the forwarder that holds it
+ * @param holder the forwarder that holds it, or {@code null} when this user cannot see its process
+ * (docker-proxy runs as root) and only the engine said that a container publishes the port
  * @param forwarder what the holder is
  * @param containers the containers that publish the port, as the engine names them; empty when it
  * could not be asked (no engine socket, no permission, no answer in time)
  */
 public record PublishedPort(int port, PortHolder holder, PortForwarder forwarder, List<PublishingContainer> containers) {
+
+    /** The forwarder, when this user cannot see its process: a listener owned by root. */
+    private static final String UNSEEN = "a listener of root this user cannot see";
 
     public PublishedPort {
         containers = List.copyOf(containers);
@@ -40,7 +44,7 @@ public record PublishedPort(int port, PortHolder holder, PortForwarder forwarder
      * when the engine named none, {@code a Docker-published port (docker-proxy PID 13579)}.
      */
     public String describe() {
-        String through = forwarder.executable() + " PID " + holder.pid();
+        String through = (holder != null) ? forwarder.executable() + " PID " + holder.pid() : UNSEEN;
         if (containers.isEmpty()) {
             return forwarder.unnamed() + " (" + through + ")";
         }
@@ -49,7 +53,10 @@ public record PublishedPort(int port, PortHolder holder, PortForwarder forwarder
 
     /** Why the forwarder is not signalled, in words. */
     public String reason() {
-        return "PID " + holder.pid() + " is " + forwarder.executable() + ", which holds port " + port + " for "
+        String heldBy = (holder != null)
+                ? "PID " + holder.pid() + " is " + forwarder.executable() + ", which holds port " + port
+                : "port " + port + " is held by " + UNSEEN + ",";
+        return heldBy + " for "
                 + (containers.isEmpty() ? "a " + forwarder.container() : containerWords())
                 + ": a signal would leave the container running with its port cut off, behind "
                 + forwarder.engine() + "'s back";

@@ -1,6 +1,9 @@
 package com.virtuoso.cli;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,6 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import com.virtuoso.ports.BindFailureClassifier;
+import com.virtuoso.ports.FakeProc;
+import com.virtuoso.ports.PortHolderLookup;
+import com.virtuoso.ports.PortPrivileges;
+import com.virtuoso.ports.PortProbe;
+import com.virtuoso.ports.PublishingContainer;
+import com.virtuoso.ports.PublishingContainers;
 import com.virtuoso.testing.FakeDockerEngine;
 import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.ListenerProcess;
@@ -101,6 +111,37 @@ class PublishedPortCommandsTest {
                     + "stopped (stop the container instead: docker stop vt-manual)")
                 .contains("The next start will use " + ports.get(1));
             assertThat(proxy.isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    void aProxyThisUserCannotSeeIsNamedByTheEngineInCheckKillAndAutoFix() throws Exception {
+        // as a user who is not root sees docker-proxy: a LISTEN row owned by root and no process
+        Path proc = directory.resolve("proc");
+        FakeProc.hiddenListener(proc, ports.get(0), 0);
+        PublishingContainers engine = (asked) -> (asked == ports.get(0))
+                ? List.of(new PublishingContainer("vt-manual", "4d7ac333d3d4")) : List.of();
+        PortHolderLookup lookup = FakeProc.lookup(proc, engine);
+        PortTools tools = new PortTools(PortPrivileges.detect(), lookup,
+                new PortProbe(new BindFailureClassifier(PortPrivileges.detect()), lookup), directory.resolve("state"));
+        String container = "Docker container vt-manual (4d7ac333d3d4), published through a listener of root this "
+                + "user cannot see";
+        try (ServerSocket proxy = new ServerSocket()) {
+            proxy.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), ports.get(0)));
+            CliRun check = CliRun.withTools(tools, "check", port(), "--config", config.toString());
+            assertThat(check.exitCode()).isOne();
+            assertThat(check.out()).contains("Held for a container: " + container + ".")
+                .contains("To free it: docker stop vt-manual");
+            CliRun kill = CliRun.withTools(tools, "kill", port(), "--config", config.toString(), "--yes", "--force");
+            assertThat(kill.exitCode()).isEqualTo(KillCommand.REFUSED);
+            assertThat(kill.err()).contains("port " + ports.get(0) + " is held by a listener of root this user "
+                    + "cannot see, for Docker container vt-manual (4d7ac333d3d4)")
+                .contains("stop the container instead: docker stop vt-manual");
+            CliRun autoFix = CliRun.withTools(tools, "auto-fix", "--config", config.toString(), "--yes");
+            assertThat(autoFix.exitCode()).isZero();
+            assertThat(autoFix.out()).contains("Port " + ports.get(0) + " is held by " + container
+                    + ", which will not be stopped (stop the container instead: docker stop vt-manual)");
+            assertThat(proxy.isClosed()).isFalse();
         }
     }
 

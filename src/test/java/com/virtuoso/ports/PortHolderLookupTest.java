@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,43 @@ class PortHolderLookupTest {
         PortHolders holders = FakeProc.lookup(proc).lookup(port);
         assertThat(holders.published()).isPresent();
         assertThat(holders.describe()).isEqualTo("a Docker-published port (docker-proxy PID 13579)");
+    }
+
+    @Test
+    void aRootListenerThisUserCannotSeeIsNamedAfterTheContainerTheEngineSaysPublishesThePort() throws IOException {
+        // docker-proxy runs as root: a user who may not inspect root's processes sees only its LISTEN row
+        int port = FreePorts.pick();
+        FakeProc.hiddenListener(proc, port, 0);
+        Files.writeString(proc.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+        PublishingContainer web = new PublishingContainer("web", "4d7ac333d3d4");
+        PortHolders holders = FakeProc.lookup(proc, (asked) -> (asked == port) ? List.of(web) : List.of())
+            .lookup(port);
+        assertThat(holders.holders()).isEmpty();
+        assertThat(holders.unknownReason()).contains("user root (uid 0)");
+        assertThat(holders.published()).hasValueSatisfying((published) -> {
+            assertThat(published.holder()).isNull();
+            assertThat(published.containers()).containsExactly(web);
+            assertThat(published.stopCommand()).isEqualTo("docker stop web");
+        });
+        assertThat(holders.describe()).isEqualTo("Docker container web (4d7ac333d3d4), published through a "
+                + "listener of root this user cannot see");
+    }
+
+    @Test
+    void aHiddenListenerIsNamedAfterAContainerOnlyWhenItIsRootsAndTheEngineNamesOne() throws IOException {
+        int port = FreePorts.pick();
+        List<Integer> asked = new ArrayList<>();
+        PublishingContainers engine = (question) -> {
+            asked.add(question);
+            return List.of(new PublishingContainer("web", "4d7ac333d3d4"));
+        };
+        FakeProc.hiddenListener(proc, port, 65534);
+        assertThat(FakeProc.lookup(proc, engine).lookup(port).published()).isEmpty();
+        assertThat(asked).isEmpty();
+        FakeProc.hiddenListener(proc, port, 0);
+        PortHolders unnamed = FakeProc.lookup(proc, (question) -> List.of()).lookup(port);
+        assertThat(unnamed.published()).isEmpty();
+        assertThat(unnamed.describe()).startsWith("an unknown process (the listener belongs to ");
     }
 
     @Test
