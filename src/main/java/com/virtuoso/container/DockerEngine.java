@@ -2,7 +2,9 @@ package com.virtuoso.container;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.net.StandardProtocolFamily;
 import java.net.URLEncoder;
 import java.net.UnixDomainSocketAddress;
@@ -18,7 +20,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -56,6 +60,11 @@ public final class DockerEngine implements PublishingContainers {
 
     private static final String UNIX = "unix://";
 
+    /** What {@code IP} says for a port published on every address ({@code ""} before Docker 1.13 said it). */
+    private static final Set<String> WILDCARDS = Set.of("", "0.0.0.0", "::");
+
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
     private final Path socket;
 
     private final Duration deadline;
@@ -83,13 +92,13 @@ public final class DockerEngine implements PublishingContainers {
     }
 
     @Override
-    public List<PublishingContainer> publishing(int port) {
+    public List<PublishingContainer> publishing(int port, Set<InetAddress> addresses) {
         if (socket == null) {
             return List.of();
         }
         String filters = URLEncoder.encode("{\"publish\":[\"" + port + "\"]}", StandardCharsets.UTF_8);
         try {
-            return containers(body(exchange("GET /containers/json?filters=" + filters + " HTTP/1.1\r\n"
+            return containers(port, addresses, body(exchange("GET /containers/json?filters=" + filters + " HTTP/1.1\r\n"
                     + "Host: docker\r\nUser-Agent: virtuoso\r\nAccept: application/json\r\nConnection: close\r\n\r\n")));
         }
         catch (IOException | RuntimeException ex) {
@@ -186,20 +195,62 @@ public final class DockerEngine implements PublishingContainers {
         }
     }
 
-    /** The containers a {@code /containers/json} body lists, each as its first usable name and short id. */
-    static List<PublishingContainer> containers(byte[] body) {
+    /**
+     * The containers a {@code /containers/json} body lists that publish TCP {@code port} on one of
+     * {@code addresses}, each as its first usable name and short id: the {@code publish} filter
+     * matches the port on any host address, and a container on 127.0.0.2 is not the one behind a
+     * listener on 127.0.0.1.
+     */
+    static List<PublishingContainer> containers(int port, Set<InetAddress> addresses, byte[] body) {
         JsonNode list = JsonMapper.shared().readTree(body);
         List<PublishingContainer> containers = new ArrayList<>();
         if (list == null || !list.isArray()) {
             return containers;
         }
         for (JsonNode container : list) {
+            if (!publishesOn(container, port, addresses)) {
+                continue;
+            }
             List<String> names = new ArrayList<>();
             container.path("Names").forEach((name) -> names.add(name.isString() ? name.asString() : null));
             JsonNode id = container.path("Id");
             PublishingContainer.of(names, id.isString() ? id.asString() : null).ifPresent(containers::add);
         }
         return containers;
+    }
+
+    /** Whether one of the container's {@code Ports} is TCP {@code port} on one of {@code addresses}. */
+    private static boolean publishesOn(JsonNode container, int port, Set<InetAddress> addresses) {
+        for (JsonNode published : container.path("Ports")) {
+            if (published.path("PublicPort").asInt(-1) != port || !published.path("Type").asString("tcp").equals("tcp")) {
+                continue;
+            }
+            String ip = published.path("IP").asString("");
+            if (WILDCARDS.contains(ip)) {
+                return true; // published on every address: whatever the listener's, it is this one
+            }
+            InetAddress address = literal(ip);
+            if (address != null && addresses.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code ip} as an address, or {@code null} when it is not an address literal: never resolved
+     * by name, as the text comes from a socket.
+     */
+    private static InetAddress literal(String ip) {
+        if (!ip.contains(":") && !IPV4.matcher(ip).matches()) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(ip);
+        }
+        catch (UnknownHostException ex) {
+            return null; // a malformed IPv6 literal: no listener has it
+        }
     }
 
     private static int indexOf(byte[] bytes, byte[] sought, int from) {

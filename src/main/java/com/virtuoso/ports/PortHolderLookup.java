@@ -3,6 +3,9 @@ package com.virtuoso.ports;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -10,9 +13,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,25 +100,28 @@ public final class PortHolderLookup {
         if (!Files.exists(proc.resolve("net/tcp"))) {
             return PortHolders.unknown("this OS has no /proc/net/tcp; run: lsof -nP -iTCP:" + port + " -sTCP:LISTEN");
         }
-        Map<String, Long> uidBySocket = listeners(port);
-        if (uidBySocket.isEmpty()) {
+        Map<String, Listener> listeners = listeners(port);
+        if (listeners.isEmpty()) {
             return PortHolders.unknown("no process listens on port " + port
                     + "; a short-lived client connection may have used it");
         }
-        SocketOwners owners = findOwners(uidBySocket.keySet(), budget, start);
+        SocketOwners owners = findOwners(listeners.keySet(), budget, start);
         if (owners.gaveUp()) {
             return PortHolders
                 .unknown("gave up looking for the holder after " + budget.toMillis() + " ms; run: ss -ltnp");
         }
-        if (owners.pids().isEmpty()) {
-            long uid = uidBySocket.values().iterator().next();
+        if (owners.socketsByPid().isEmpty()) {
+            long uid = listeners.values().iterator().next().uid();
             String reason = "the listener belongs to " + userName(uid)
                     + (owners.hiddenProcesses() > 0 ? ", whose processes this user may not inspect" : "")
                     + "; run as that user or root to see it";
-            return publishedUnseen(port, uidBySocket, reason).orElseGet(() -> PortHolders.unknown(reason));
+            return publishedUnseen(port, listeners, reason).orElseGet(() -> PortHolders.unknown(reason));
         }
-        List<PortHolder> holders = owners.pids().stream().sorted().map(this::describe).toList();
-        return PublishedPort.among(port, holders, engine)
+        List<PortHolder> holders = owners.socketsByPid().keySet().stream().sorted().map(this::describe).toList();
+        // a container publishing the port on another address is not the one behind this forwarder's sockets
+        Map<Long, Set<InetAddress>> addressesByPid = new HashMap<>();
+        owners.socketsByPid().forEach((pid, sockets) -> addressesByPid.put(pid, addresses(listeners, sockets)));
+        return PublishedPort.among(port, holders, addressesByPid, engine)
             .map((published) -> PortHolders.published(holders, published))
             .orElseGet(() -> PortHolders.found(holders));
     }
@@ -125,11 +132,17 @@ public final class PortHolderLookup {
      * root's processes sees its LISTEN row and no process. Without a container named, a root
      * listener is any root service, and stays unknown.
      */
-    private Optional<PortHolders> publishedUnseen(int port, Map<String, Long> uidBySocket, String reason) {
-        if (!uidBySocket.containsValue(ROOT)) {
+    private Optional<PortHolders> publishedUnseen(int port, Map<String, Listener> listeners, String reason) {
+        Set<String> rootSockets = new HashSet<>();
+        listeners.forEach((socket, listener) -> {
+            if (listener.uid() == ROOT) {
+                rootSockets.add(socket);
+            }
+        });
+        if (rootSockets.isEmpty()) {
             return Optional.empty();
         }
-        List<PublishingContainer> containers = engine.publishing(port);
+        List<PublishingContainer> containers = engine.publishing(port, addresses(listeners, rootSockets));
         if (containers.isEmpty()) {
             return Optional.empty();
         }
@@ -193,20 +206,32 @@ public final class PortHolderLookup {
         return false;
     }
 
-    /** The LISTEN sockets on {@code port}, as {@code socket:[inode]}, with their owner's uid. */
-    private Map<String, Long> listeners(int port) throws IOException {
-        Map<String, Long> uidBySocket = new HashMap<>();
-        readListeners(proc.resolve("net/tcp"), port, uidBySocket);
+    /** The local addresses of {@code sockets}, as the kernel's tables give them; unreadable ones left out. */
+    private static Set<InetAddress> addresses(Map<String, Listener> listeners, Set<String> sockets) {
+        Set<InetAddress> addresses = new HashSet<>();
+        for (String socket : sockets) {
+            Listener listener = listeners.get(socket);
+            if (listener != null && listener.address() != null) {
+                addresses.add(listener.address());
+            }
+        }
+        return addresses;
+    }
+
+    /** The LISTEN sockets on {@code port}, as {@code socket:[inode]}, with their owner and address. */
+    private Map<String, Listener> listeners(int port) throws IOException {
+        Map<String, Listener> listenerBySocket = new HashMap<>();
+        readListeners(proc.resolve("net/tcp"), port, listenerBySocket);
         try {
-            readListeners(proc.resolve("net/tcp6"), port, uidBySocket);
+            readListeners(proc.resolve("net/tcp6"), port, listenerBySocket);
         }
         catch (NoSuchFileException ex) {
             // no IPv6 on this machine: the table is missing, nothing listens there
         }
-        return uidBySocket;
+        return listenerBySocket;
     }
 
-    private static void readListeners(Path table, int port, Map<String, Long> uidBySocket) throws IOException {
+    private static void readListeners(Path table, int port, Map<String, Listener> listenerBySocket) throws IOException {
         List<String> rows = Files.readAllLines(table, StandardCharsets.ISO_8859_1);
         for (String row : rows.subList(Math.min(1, rows.size()), rows.size())) {
             String[] columns = row.trim().split("\\s+");
@@ -218,7 +243,8 @@ public final class PortHolderLookup {
                 int localPort = Integer.parseInt(local.substring(local.indexOf(':') + 1), 16);
                 if (localPort == port) {
                     // uids are unsigned 32-bit: 4294967294 (nobody on some systems) does not fit an int
-                    uidBySocket.put("socket:[" + columns[9] + "]", Long.parseLong(columns[7]));
+                    InetAddress address = localAddress(local.substring(0, local.indexOf(':')));
+                    listenerBySocket.put("socket:[" + columns[9] + "]", new Listener(Long.parseLong(columns[7]), address));
                 }
             }
             catch (NumberFormatException ex) {
@@ -227,13 +253,39 @@ public final class PortHolderLookup {
         }
     }
 
+    /**
+     * The address a table row gives in hex ({@code 0100007F} is 127.0.0.1): each 32-bit word in the
+     * kernel's byte order. {@code null} when it is not 4 or 16 bytes of hex.
+     */
+    static InetAddress localAddress(String hex) {
+        if ((hex.length() != 8 && hex.length() != 32) || !hex.chars().allMatch((c) -> Character.digit(c, 16) >= 0)) {
+            return null;
+        }
+        byte[] raw = HexFormat.of().parseHex(hex);
+        if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
+            for (int word = 0; word < raw.length; word += 4) {
+                for (int i = 0; i < 2; i++) {
+                    byte swapped = raw[word + i];
+                    raw[word + i] = raw[word + 3 - i];
+                    raw[word + 3 - i] = swapped;
+                }
+            }
+        }
+        try {
+            return InetAddress.getByAddress(raw);
+        }
+        catch (UnknownHostException ex) {
+            return null; // not reached: 4 and 16 bytes are addresses
+        }
+    }
+
     private SocketOwners findOwners(Set<String> sockets, Duration budget, long start) throws IOException {
-        List<Long> pids = new ArrayList<>();
+        Map<Long, Set<String>> socketsByPid = new HashMap<>();
         int hidden = 0;
         try (Stream<Path> processes = Files.list(proc)) {
             for (Path process : (Iterable<Path>) processes::iterator) {
                 if (budget != null && System.nanoTime() - start >= budget.toNanos()) {
-                    return new SocketOwners(pids, hidden, true);
+                    return new SocketOwners(socketsByPid, hidden, true);
                 }
                 String name = process.getFileName().toString();
                 if (name.isEmpty() || !name.chars().allMatch(Character::isDigit)) {
@@ -241,9 +293,9 @@ public final class PortHolderLookup {
                 }
                 try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
                     for (Path fd : fds) {
-                        if (isOneOf(fd, sockets)) {
-                            pids.add(Long.parseLong(name));
-                            break;
+                        String socket = linkOf(fd);
+                        if (socket != null && sockets.contains(socket)) {
+                            socketsByPid.computeIfAbsent(Long.parseLong(name), (pid) -> new HashSet<>()).add(socket);
                         }
                     }
                 }
@@ -255,15 +307,21 @@ public final class PortHolderLookup {
         catch (UncheckedIOException ex) {
             throw ex.getCause();
         }
-        return new SocketOwners(pids, hidden, false);
+        return new SocketOwners(socketsByPid, hidden, false);
     }
 
     private static boolean isOneOf(Path fd, Set<String> sockets) {
+        String link = linkOf(fd);
+        return link != null && sockets.contains(link);
+    }
+
+    /** What descriptor {@code fd} points at ({@code socket:[424242]}), or {@code null} once it is closed. */
+    private static String linkOf(Path fd) {
         try {
-            return sockets.contains(Files.readSymbolicLink(fd).toString());
+            return Files.readSymbolicLink(fd).toString();
         }
         catch (IOException ex) {
-            return false; // the descriptor was closed while we looked
+            return null; // the descriptor was closed while we looked
         }
     }
 
@@ -316,9 +374,19 @@ public final class PortHolderLookup {
     }
 
     /**
+     * @param socketsByPid the processes that hold the sockets sought, each with the ones it holds
      * @param gaveUp whether the budget ran out before every process was looked at
      */
-    private record SocketOwners(List<Long> pids, int hiddenProcesses, boolean gaveUp) {
+    private record SocketOwners(Map<Long, Set<String>> socketsByPid, int hiddenProcesses, boolean gaveUp) {
+    }
+
+    /**
+     * A LISTEN row of the kernel's tables.
+     *
+     * @param uid its owner
+     * @param address its local address, or {@code null} when the row's cannot be read
+     */
+    private record Listener(long uid, InetAddress address) {
     }
 
 }

@@ -1,7 +1,10 @@
 package com.virtuoso.ports;
 
+import java.net.InetAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -27,13 +30,15 @@ public record PublishedPort(int port, PortHolder holder, PortForwarder forwarder
 
     /**
      * The port as published by a container, when one of {@code holders} is a forwarder; the engine
-     * is asked only then.
+     * is asked only then, about the addresses the forwarder listens on ({@code addressesByPid}).
      */
-    public static Optional<PublishedPort> among(int port, List<PortHolder> holders, PublishingContainers engine) {
+    public static Optional<PublishedPort> among(int port, List<PortHolder> holders,
+            Map<Long, Set<InetAddress>> addressesByPid, PublishingContainers engine) {
         for (PortHolder holder : holders) {
             Optional<PortForwarder> forwarder = PortForwarder.of(holder);
             if (forwarder.isPresent()) {
-                return Optional.of(new PublishedPort(port, holder, forwarder.get(), engine.publishing(port)));
+                Set<InetAddress> addresses = addressesByPid.getOrDefault(holder.pid(), Set.of());
+                return Optional.of(new PublishedPort(port, holder, forwarder.get(), engine.publishing(port, addresses)));
             }
         }
         return Optional.empty();

@@ -1,18 +1,23 @@
 package com.virtuoso.ports;
 
+import java.net.InetAddress;
 import java.util.List;
+import java.util.Set;
 
 /** Names the running containers that publish a port, as a container engine answers. */
 @FunctionalInterface
 public interface PublishingContainers {
 
     /** Asks nobody: a port held by a forwarder is then told as published, its container unnamed. */
-    PublishingContainers UNASKED = (port) -> List.of();
+    PublishingContainers UNASKED = (port, addresses) -> List.of();
 
     /**
-     * The running containers that publish {@code port}; empty when none does or the engine could
-     * not be asked. A diagnostic: never throws, and answers within about a second.
+     * The running containers that publish {@code port} on one of {@code addresses} (a container
+     * publishing on the wildcard address publishes on all); empty when none does or the engine
+     * could not be asked. A diagnostic: never throws, and answers within about a second.
+     *
+     * @param addresses the local addresses of the listeners on the port, as the kernel's tables give them
      */
-    List<PublishingContainer> publishing(int port);
+    List<PublishingContainer> publishing(int port, Set<InetAddress> addresses);
 
 }

@@ -53,7 +53,8 @@ class PublishedPortCommandsTest {
 
     @Test
     void checkNamesTheContainerThatPublishesThePort() throws Exception {
-        try (FakeDockerEngine engine = FakeDockerEngine.recorded(directory.resolve("docker.sock"), "published.http");
+        try (FakeDockerEngine engine = FakeDockerEngine.recorded(directory.resolve("docker.sock"), "published.http",
+                ports.get(0));
                 ListenerProcess proxy = dockerProxy()) {
             CliRun run = run(engine.socket(), "check", port());
             assertThat(run.exitCode()).isOne();
@@ -73,7 +74,8 @@ class PublishedPortCommandsTest {
 
     @Test
     void killRefusesToSignalTheProxyEvenWithForceAndPrintsDockerStop() throws Exception {
-        try (FakeDockerEngine engine = FakeDockerEngine.recorded(directory.resolve("docker.sock"), "published.http");
+        try (FakeDockerEngine engine = FakeDockerEngine.recorded(directory.resolve("docker.sock"), "published.http",
+                ports.get(0));
                 ListenerProcess proxy = dockerProxy()) {
             CliRun run = run(engine.socket(), "kill", port(), "--yes", "--force", "--timeout", "0");
             assertThat(run.exitCode()).isEqualTo(KillCommand.REFUSED);
@@ -102,7 +104,8 @@ class PublishedPortCommandsTest {
 
     @Test
     void autoFixSignalsNothingAndMovesThePortNamingTheContainer() throws Exception {
-        try (FakeDockerEngine engine = FakeDockerEngine.recorded(directory.resolve("docker.sock"), "published.http");
+        try (FakeDockerEngine engine = FakeDockerEngine.recorded(directory.resolve("docker.sock"), "published.http",
+                ports.get(0));
                 ListenerProcess proxy = dockerProxy()) {
             CliRun run = run(engine.socket(), "auto-fix", "--yes");
             assertThat(run.exitCode()).isZero();
@@ -119,7 +122,7 @@ class PublishedPortCommandsTest {
         // as a user who is not root sees docker-proxy: a LISTEN row owned by root and no process
         Path proc = directory.resolve("proc");
         FakeProc.hiddenListener(proc, ports.get(0), 0);
-        PublishingContainers engine = (asked) -> (asked == ports.get(0))
+        PublishingContainers engine = (asked, addresses) -> (asked == ports.get(0))
                 ? List.of(new PublishingContainer("vt-manual", "4d7ac333d3d4")) : List.of();
         PortHolderLookup lookup = FakeProc.lookup(proc, engine);
         PortTools tools = new PortTools(PortPrivileges.detect(), lookup,

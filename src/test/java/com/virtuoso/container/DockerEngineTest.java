@@ -1,9 +1,12 @@
 package com.virtuoso.container;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,13 +27,24 @@ class DockerEngineTest {
 
     private static final Duration SHORT = Duration.ofMillis(300);
 
+    private static final Set<InetAddress> LOOPBACK = Set.of(address("127.0.0.1"));
+
     @TempDir
     Path directory;
+
+    private static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        }
+        catch (UnknownHostException ex) {
+            throw new IllegalArgumentException(literal, ex);
+        }
+    }
 
     @Test
     void namesTheContainerThatPublishesThePortAndAsksWithThePublishFilter() throws Exception {
         try (FakeDockerEngine engine = FakeDockerEngine.recorded(directory.resolve("docker.sock"), "published.http")) {
-            List<PublishingContainer> containers = new DockerEngine(engine.socket(), SHORT).publishing(53515);
+            List<PublishingContainer> containers = new DockerEngine(engine.socket(), SHORT).publishing(53515, LOOPBACK);
             assertThat(containers).containsExactly(new PublishingContainer("vt-manual", "4d7ac333d3d4"));
             assertThat(engine.requests())
                 .containsExactly("GET /containers/json?filters=%7B%22publish%22%3A%5B%2253515%22%5D%7D HTTP/1.1");
@@ -42,7 +56,9 @@ class DockerEngineTest {
         // five containers on 127.0.0.1-5: too long for one write, so the engine chunked it; vt-manual-2's
         // first name is a legacy link's (/vt-linked/alias)
         try (FakeDockerEngine engine = FakeDockerEngine.recorded(directory.resolve("docker.sock"), "chunked.http")) {
-            List<PublishingContainer> containers = new DockerEngine(engine.socket(), SHORT).publishing(53515);
+            List<PublishingContainer> containers = new DockerEngine(engine.socket(), SHORT).publishing(53515,
+                    Set.of(address("127.0.0.1"), address("127.0.0.2"), address("127.0.0.3"), address("127.0.0.4"),
+                            address("127.0.0.5")));
             assertThat(containers).extracting(PublishingContainer::name)
                 .containsExactly("vt-linked", "vt-manual-4", "vt-manual-3", "vt-manual-2", "vt-manual");
             // labels and command lines of the containers are in the answer, never in what is kept of it
@@ -51,9 +67,35 @@ class DockerEngineTest {
     }
 
     @Test
+    void onlyTheContainerPublishingOnTheListenersAddressIsNamed() throws Exception {
+        // the publish filter matches 53515 on any host address: five containers, on 127.0.0.1 to 127.0.0.5
+        try (FakeDockerEngine engine = FakeDockerEngine.recorded(directory.resolve("docker.sock"), "chunked.http")) {
+            DockerEngine docker = new DockerEngine(engine.socket(), SHORT);
+            assertThat(docker.publishing(53515, Set.of(address("127.0.0.2")))).extracting(PublishingContainer::name)
+                .containsExactly("vt-manual-2");
+            assertThat(docker.publishing(53515, Set.of(address("127.0.0.9")))).isEmpty();
+            assertThat(docker.publishing(53515, Set.of(address("0.0.0.0")))).isEmpty();
+            assertThat(docker.publishing(53516, LOOPBACK)).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "0.0.0.0", "::", "" })
+    void aContainerPublishingOnEveryAddressHoldsAListenerOnAny(String ip) throws Exception {
+        String body = "[{\"Id\":\"4d7ac333d3d4\",\"Names\":[\"/web\"],\"Ports\":[{\"IP\":\"" + ip
+                + "\",\"PrivatePort\":8080,\"PublicPort\":8000,\"Type\":\"tcp\"}]}]";
+        try (FakeDockerEngine engine = FakeDockerEngine.answering(directory.resolve("docker.sock"),
+                ("HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.UTF_8))) {
+            assertThat(new DockerEngine(engine.socket(), SHORT).publishing(8000, Set.of(address("127.0.0.7"))))
+                .containsExactly(new PublishingContainer("web", "4d7ac333d3d4"));
+        }
+    }
+
+    @Test
     void noContainerPublishingThePortNamesNone() throws Exception {
         try (FakeDockerEngine engine = FakeDockerEngine.recorded(directory.resolve("docker.sock"), "none.http")) {
-            assertThat(new DockerEngine(engine.socket(), SHORT).publishing(1)).isEmpty();
+            assertThat(new DockerEngine(engine.socket(), SHORT).publishing(1, LOOPBACK)).isEmpty();
         }
     }
 
@@ -70,7 +112,7 @@ class DockerEngineTest {
     void aMalformedEmptyOrFailedAnswerNamesNoContainer(String answer) throws Exception {
         try (FakeDockerEngine engine = FakeDockerEngine.answering(directory.resolve("docker.sock"),
                 answer.getBytes(StandardCharsets.UTF_8))) {
-            assertThat(new DockerEngine(engine.socket(), SHORT).publishing(8000)).isEmpty();
+            assertThat(new DockerEngine(engine.socket(), SHORT).publishing(8000, LOOPBACK)).isEmpty();
         }
     }
 
@@ -78,7 +120,7 @@ class DockerEngineTest {
     void anEngineThatNeverAnswersCostsTheDeadlineAndNamesNoContainer() throws Exception {
         try (FakeDockerEngine engine = FakeDockerEngine.silent(directory.resolve("docker.sock"))) {
             long start = System.nanoTime();
-            assertThat(new DockerEngine(engine.socket(), SHORT).publishing(8000)).isEmpty();
+            assertThat(new DockerEngine(engine.socket(), SHORT).publishing(8000, LOOPBACK)).isEmpty();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(SHORT, SHORT.plusSeconds(2));
             assertThat(engine.requests()).hasSize(1);
         }
@@ -86,7 +128,7 @@ class DockerEngineTest {
 
     @Test
     void noSocketNamesNoContainer() {
-        assertThat(new DockerEngine(directory.resolve("missing.sock"), SHORT).publishing(8000)).isEmpty();
+        assertThat(new DockerEngine(directory.resolve("missing.sock"), SHORT).publishing(8000, LOOPBACK)).isEmpty();
     }
 
     @Test
@@ -96,7 +138,7 @@ class DockerEngineTest {
         assertThat(DockerEngine.of("unix:///run/user/1000/docker.sock").socket())
             .contains(Path.of("/run/user/1000/docker.sock"));
         assertThat(DockerEngine.of("tcp://10.0.0.5:2376").socket()).isEmpty();
-        assertThat(DockerEngine.of("tcp://10.0.0.5:2376").publishing(8000)).isEmpty();
+        assertThat(DockerEngine.of("tcp://10.0.0.5:2376").publishing(8000, LOOPBACK)).isEmpty();
         assertThat(DockerEngine.of("ssh://me@build-host").socket()).isEmpty();
     }
 

@@ -42,7 +42,8 @@ class PublishedPortIT {
         List<Integer> ports = FreePorts.pick(2);
         JarProcess.writeConfig(directory, "web_server:\n  host: \"127.0.0.1\"\n  port: " + ports.get(0)
                 + "\n  fallback_ports: [" + ports.get(1) + "]\n  state_dir: \"" + directory.resolve("state") + "\"\n");
-        try (FakeDockerEngine engine = FakeDockerEngine.recorded(directory.resolve("docker.sock"), "published.http");
+        try (FakeDockerEngine engine = FakeDockerEngine.recorded(directory.resolve("docker.sock"), "published.http",
+                ports.get(0));
                 ListenerProcess proxy = dockerProxy(ports.get(0));
                 JarProcess server = JarProcess.start(directory, Map.of("DOCKER_HOST", "unix://" + engine.socket()))) {
             assertThat(server.awaitListening()).isEqualTo(ports.get(1));
@@ -64,7 +65,8 @@ class PublishedPortIT {
         int port = FreePorts.pick();
         JarProcess.writeConfig(directory, "web_server:\n  host: \"127.0.0.1\"\n  port: " + port
                 + "\n  auto_fallback: false\n  state_dir: \"" + directory.resolve("state") + "\"\n");
-        try (FakeDockerEngine engine = FakeDockerEngine.recorded(directory.resolve("docker.sock"), "published.http");
+        try (FakeDockerEngine engine = FakeDockerEngine.recorded(directory.resolve("docker.sock"), "published.http",
+                port);
                 ListenerProcess proxy = dockerProxy(port);
                 JarProcess server = JarProcess.start(directory, Map.of("DOCKER_HOST", "unix://" + engine.socket()))) {
             assertThat(server.awaitExit(Duration.ofSeconds(120))).isEqualTo(75);

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,7 +82,7 @@ class PortHolderLookupTest {
         FakeProc.listener(proc, port, 13579, "/usr/bin/docker-proxy", "-proto", "tcp", "-host-ip", "127.0.0.1",
                 "-host-port", Integer.toString(port), "-container-ip", "172.17.0.2", "-container-port", "8080");
         PublishingContainer web = new PublishingContainer("web", "4d7ac333d3d4");
-        PortHolders holders = FakeProc.lookup(proc, (asked) -> (asked == port) ? List.of(web) : List.of())
+        PortHolders holders = FakeProc.lookup(proc, (asked, addresses) -> (asked == port) ? List.of(web) : List.of())
             .lookup(port);
         assertThat(holders.holders()).extracting(PortHolder::pid).containsExactly(13579L);
         assertThat(holders.published()).hasValueSatisfying((published) -> {
@@ -109,7 +110,7 @@ class PortHolderLookupTest {
         FakeProc.hiddenListener(proc, port, 0);
         Files.writeString(proc.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\n");
         PublishingContainer web = new PublishingContainer("web", "4d7ac333d3d4");
-        PortHolders holders = FakeProc.lookup(proc, (asked) -> (asked == port) ? List.of(web) : List.of())
+        PortHolders holders = FakeProc.lookup(proc, (asked, addresses) -> (asked == port) ? List.of(web) : List.of())
             .lookup(port);
         assertThat(holders.holders()).isEmpty();
         assertThat(holders.unknownReason()).contains("user root (uid 0)");
@@ -126,7 +127,7 @@ class PortHolderLookupTest {
     void aHiddenListenerIsNamedAfterAContainerOnlyWhenItIsRootsAndTheEngineNamesOne() throws IOException {
         int port = FreePorts.pick();
         List<Integer> asked = new ArrayList<>();
-        PublishingContainers engine = (question) -> {
+        PublishingContainers engine = (question, addresses) -> {
             asked.add(question);
             return List.of(new PublishingContainer("web", "4d7ac333d3d4"));
         };
@@ -134,9 +135,39 @@ class PortHolderLookupTest {
         assertThat(FakeProc.lookup(proc, engine).lookup(port).published()).isEmpty();
         assertThat(asked).isEmpty();
         FakeProc.hiddenListener(proc, port, 0);
-        PortHolders unnamed = FakeProc.lookup(proc, (question) -> List.of()).lookup(port);
+        PortHolders unnamed = FakeProc.lookup(proc, (question, addresses) -> List.of()).lookup(port);
         assertThat(unnamed.published()).isEmpty();
         assertThat(unnamed.describe()).startsWith("an unknown process (the listener belongs to ");
+    }
+
+    @Test
+    void theEngineIsAskedAboutTheAddressTheForwarderListensOn() throws IOException {
+        int port = FreePorts.pick();
+        FakeProc.listener(proc, port, 13579, "/usr/bin/docker-proxy", "-proto", "tcp", "-host-ip", "127.0.0.1");
+        List<Set<InetAddress>> asked = new ArrayList<>();
+        FakeProc.lookup(proc, (question, addresses) -> {
+            asked.add(addresses);
+            return List.of();
+        }).lookup(port);
+        Path hidden = proc.resolve("hidden");
+        FakeProc.hiddenListener(hidden, port, 0);
+        FakeProc.lookup(hidden, (question, addresses) -> {
+            asked.add(addresses);
+            return List.of();
+        }).lookup(port);
+        assertThat(asked).containsExactly(Set.of(InetAddress.getByName("127.0.0.1")),
+                Set.of(InetAddress.getByName("127.0.0.1")));
+    }
+
+    @Test
+    void aTableRowsAddressIsReadInTheKernelsByteOrder() throws IOException {
+        assertThat(PortHolderLookup.localAddress("0100007F")).isEqualTo(InetAddress.getByName("127.0.0.1"));
+        assertThat(PortHolderLookup.localAddress("0200007F")).isEqualTo(InetAddress.getByName("127.0.0.2"));
+        assertThat(PortHolderLookup.localAddress("00000000000000000000000001000000"))
+            .isEqualTo(InetAddress.getByName("::1"));
+        assertThat(PortHolderLookup.localAddress("0000000000000000FFFF00000100007F"))
+            .isEqualTo(InetAddress.getByName("127.0.0.1"));
+        assertThat(PortHolderLookup.localAddress("zz00007F")).isNull();
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.virtuoso.ports;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,13 +47,13 @@ class PublishedPortTest {
     @Test
     void theEngineIsAskedOnlyWhenAForwarderHoldsThePort() {
         List<Integer> asked = new ArrayList<>();
-        PublishingContainers engine = (port) -> {
+        PublishingContainers engine = (port, addresses) -> {
             asked.add(port);
             return List.of(WEB);
         };
-        assertThat(PublishedPort.among(8000, List.of(SERVER), engine)).isEmpty();
+        assertThat(PublishedPort.among(8000, List.of(SERVER), Map.of(), engine)).isEmpty();
         assertThat(asked).isEmpty();
-        assertThat(PublishedPort.among(8000, List.of(SERVER, DOCKER_PROXY), engine)).hasValueSatisfying((published) -> {
+        assertThat(PublishedPort.among(8000, List.of(SERVER, DOCKER_PROXY), Map.of(), engine)).hasValueSatisfying((published) -> {
             assertThat(published.holder()).isEqualTo(DOCKER_PROXY);
             assertThat(published.containers()).containsExactly(WEB);
         });

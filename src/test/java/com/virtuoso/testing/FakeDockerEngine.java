@@ -59,6 +59,24 @@ public final class FakeDockerEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * An engine on {@code socket} that answers with the recorded answer {@code name}, its containers
+     * publishing {@code port} where the recording says 53515 (the port of the recording session): the
+     * client names only containers that publish the port it asked about. For answers that are not chunked.
+     */
+    public static FakeDockerEngine recorded(Path socket, String name, int port) throws IOException {
+        try (InputStream in = FakeDockerEngine.class.getResourceAsStream("/docker-engine/" + name)) {
+            if (in == null) {
+                throw new IOException("no recorded answer docker-engine/" + name);
+            }
+            String[] answer = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\r\n\r\n", 2);
+            String body = answer[1].replace("\"PublicPort\":53515", "\"PublicPort\":" + port);
+            String head = answer[0].replaceFirst("Content-Length: \\d+",
+                    "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length);
+            return new FakeDockerEngine(socket, (head + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     /** An engine on {@code socket} that reads each request and never answers. */
     public static FakeDockerEngine silent(Path socket) throws IOException {
         return new FakeDockerEngine(socket, null);
