@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -43,11 +45,24 @@ public final class PortHolderLookup {
 
     private static final long ROOT = 0;
 
+    /** How long an engine's answer about the same listeners is believed: a bound, should an inode be reused. */
+    static final Duration ENGINE_ANSWER_LIFETIME = Duration.ofSeconds(30);
+
     private final Path proc;
 
     private final Path passwd;
 
     private final PublishingContainers engine;
+
+    /**
+     * The engine's last answers, per port and set of listening sockets: the port monitor looks the
+     * primary's holder up at every check (every 100 ms to 1 s), and the engine is asked again only
+     * when the listeners change (a new proxy has a new socket) or the answer is older than
+     * {@link #ENGINE_ANSWER_LIFETIME}.
+     */
+    private final Map<EngineQuestion, EngineAnswer> engineAnswers = new ConcurrentHashMap<>();
+
+    private final LongSupplier nanoClock;
 
     /** A lookup that names no container: a port a container engine publishes is told as such, unnamed. */
     public PortHolderLookup() {
@@ -68,9 +83,14 @@ public final class PortHolderLookup {
     }
 
     PortHolderLookup(Path proc, Path passwd, PublishingContainers engine) {
+        this(proc, passwd, engine, System::nanoTime);
+    }
+
+    PortHolderLookup(Path proc, Path passwd, PublishingContainers engine, LongSupplier nanoClock) {
         this.proc = proc;
         this.passwd = passwd;
         this.engine = engine;
+        this.nanoClock = nanoClock;
     }
 
     /** Who listens on {@code port}, on any address and either IP version, however long it takes to look. */
@@ -121,7 +141,7 @@ public final class PortHolderLookup {
         // a container publishing the port on another address is not the one behind this forwarder's sockets
         Map<Long, Set<InetAddress>> addressesByPid = new HashMap<>();
         owners.socketsByPid().forEach((pid, sockets) -> addressesByPid.put(pid, addresses(listeners, sockets)));
-        return PublishedPort.among(port, holders, addressesByPid, engine)
+        return PublishedPort.among(port, holders, addressesByPid, askingOncePer(listeners.keySet()))
             .map((published) -> PortHolders.published(holders, published))
             .orElseGet(() -> PortHolders.found(holders));
     }
@@ -142,7 +162,8 @@ public final class PortHolderLookup {
         if (rootSockets.isEmpty()) {
             return Optional.empty();
         }
-        List<PublishingContainer> containers = engine.publishing(port, addresses(listeners, rootSockets));
+        List<PublishingContainer> containers = askingOncePer(listeners.keySet())
+            .publishing(port, addresses(listeners, rootSockets));
         if (containers.isEmpty()) {
             return Optional.empty();
         }
@@ -204,6 +225,25 @@ public final class PortHolderLookup {
             throw ex.getCause();
         }
         return false;
+    }
+
+    /**
+     * The engine, asked at most once per {@link #ENGINE_ANSWER_LIFETIME} about the same port,
+     * listening {@code sockets} and addresses; an answer naming no container is kept too, as an
+     * engine that cannot be reached costs up to its deadline each time.
+     */
+    private PublishingContainers askingOncePer(Set<String> sockets) {
+        return (port, addresses) -> {
+            long now = nanoClock.getAsLong();
+            engineAnswers.values().removeIf((answer) -> now - answer.askedAt() >= ENGINE_ANSWER_LIFETIME.toNanos());
+            EngineQuestion question = new EngineQuestion(port, Set.copyOf(sockets), Set.copyOf(addresses));
+            EngineAnswer answer = engineAnswers.get(question);
+            if (answer == null) {
+                answer = new EngineAnswer(engine.publishing(port, addresses), now);
+                engineAnswers.put(question, answer);
+            }
+            return answer.containers();
+        };
     }
 
     /** The local addresses of {@code sockets}, as the kernel's tables give them; unreadable ones left out. */
@@ -378,6 +418,14 @@ public final class PortHolderLookup {
      * @param gaveUp whether the budget ran out before every process was looked at
      */
     private record SocketOwners(Map<Long, Set<String>> socketsByPid, int hiddenProcesses, boolean gaveUp) {
+    }
+
+    /** What the engine was asked: who publishes {@code port} on {@code addresses}, with these sockets listening. */
+    private record EngineQuestion(int port, Set<String> sockets, Set<InetAddress> addresses) {
+    }
+
+    /** What it answered, and when ({@link System#nanoTime()}). */
+    private record EngineAnswer(List<PublishingContainer> containers, long askedAt) {
     }
 
     /**

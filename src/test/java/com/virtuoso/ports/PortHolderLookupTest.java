@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -157,6 +159,36 @@ class PortHolderLookupTest {
         }).lookup(port);
         assertThat(asked).containsExactly(Set.of(InetAddress.getByName("127.0.0.1")),
                 Set.of(InetAddress.getByName("127.0.0.1")));
+    }
+
+    @Test
+    void checksOfTheSameHolderAskTheEngineOnceUntilTheListenerChangesOrTheAnswerAges() throws IOException {
+        // the port monitor looks the primary's holder up every 100 ms to 1 s after a fall back
+        int port = FreePorts.pick();
+        FakeProc.listener(proc, port, 13579, "/usr/bin/docker-proxy", "-proto", "tcp");
+        Path hidden = proc.resolve("hidden");
+        FakeProc.hiddenListener(hidden, port, 0);
+        AtomicInteger asked = new AtomicInteger();
+        PublishingContainers engine = (question, addresses) -> {
+            asked.incrementAndGet();
+            return List.of(new PublishingContainer("web", "4d7ac333d3d4"));
+        };
+        AtomicLong nanos = new AtomicLong();
+        PortHolderLookup seen = new PortHolderLookup(proc, proc.resolve("passwd"), engine, nanos::get);
+        PortHolderLookup unseen = new PortHolderLookup(hidden, hidden.resolve("passwd"), engine, nanos::get);
+        for (int check = 0; check < 20; check++) {
+            nanos.addAndGet(Duration.ofMillis(100).toNanos());
+            assertThat(seen.lookup(port).published()).isPresent();
+            assertThat(unseen.lookup(port).published()).isPresent();
+        }
+        assertThat(asked).hasValue(2);
+        // a new proxy (the container restarted) listens on a new socket
+        Files.writeString(hidden.resolve("net/tcp"), HEADER + listenRow(port, "0", "525252"));
+        assertThat(unseen.lookup(port).published()).isPresent();
+        assertThat(asked).hasValue(3);
+        nanos.addAndGet(PortHolderLookup.ENGINE_ANSWER_LIFETIME.toNanos());
+        assertThat(unseen.lookup(port).published()).isPresent();
+        assertThat(asked).hasValue(4);
     }
 
     @Test
