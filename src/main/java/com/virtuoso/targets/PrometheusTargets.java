@@ -71,6 +71,9 @@ public final class PrometheusTargets {
 
     private static final Pattern SERVER_FILE = Pattern.compile("([0-9]{1,18})\\.json");
 
+    /** The temporary file {@link #write} renames into place: a crash between the two leaves it behind. */
+    private static final Pattern TEMPORARY_FILE = Pattern.compile("\\.([0-9]{1,18})\\.[0-9]+\\.tmp");
+
     private final Path directory;
 
     private final StateDirectory stateDirectory;
@@ -172,29 +175,38 @@ public final class PrometheusTargets {
         if (!isUsable() || !directoryExists()) {
             return List.of();
         }
-        Map<Long, Path> files = serverFiles();
+        List<ServerFile> files = serverFiles();
         if (files.isEmpty()) {
             return List.of();
         }
         // read after listing: a server that wrote its file before the listing registered before it
         Map<Long, InstanceRegistry.Entry> registered = registered(registry);
         List<Path> removed = new ArrayList<>();
-        for (Map.Entry<Long, Path> file : files.entrySet()) {
-            if (isStale(file.getKey(), file.getValue(), registered.get(file.getKey()))) {
-                Files.deleteIfExists(file.getValue());
-                removed.add(file.getValue());
+        for (ServerFile file : files) {
+            if (isStale(file.pid(), file.path(), registered.get(file.pid()))) {
+                Files.deleteIfExists(file.path());
+                removed.add(file.path());
             }
         }
         return removed;
     }
 
-    private Map<Long, Path> serverFiles() throws IOException {
-        Map<Long, Path> files = new HashMap<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, "*.json")) {
+    /**
+     * The target files and the temporary files of servers, each with its writer's pid: a temporary
+     * file is whole when a crash came between its write and its rename, and is proven this
+     * writer's by the same rule as a target file.
+     */
+    private List<ServerFile> serverFiles() throws IOException {
+        List<ServerFile> files = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path file : entries) {
-                Matcher name = SERVER_FILE.matcher(file.getFileName().toString());
+                String fileName = file.getFileName().toString();
+                Matcher name = SERVER_FILE.matcher(fileName);
+                if (!name.matches()) {
+                    name = TEMPORARY_FILE.matcher(fileName);
+                }
                 if (name.matches() && !Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
-                    files.put(Long.parseLong(name.group(1)), file);
+                    files.add(new ServerFile(Long.parseLong(name.group(1)), file));
                 }
             }
         }
@@ -308,6 +320,10 @@ public final class PrometheusTargets {
     @Override
     public String toString() {
         return directory.toString();
+    }
+
+    /** A file a server writes, {@code <pid>.json} or its temporary file, and that server's pid. */
+    private record ServerFile(long pid, Path path) {
     }
 
 }

@@ -217,6 +217,24 @@ class PrometheusTargetsTest {
         assertThat(file).doesNotExist();
     }
 
+    @Test
+    void removeStaleTakesTheTemporaryFileADeadServerLeftBetweenWriteAndRenameAndOnlyThat() throws Exception {
+        StateDirectory state = StateDirectory.open(directory.resolve("state"));
+        PrometheusTargets targets = PrometheusTargets.of(state, null);
+        long dead = deadPid();
+        // a crash between the write and the rename: the whole file, under its temporary name
+        targets.write(record(dead, "127.0.0.1", 8000, 8000));
+        Path left = Files.move(targets.fileOf(dead), targets.directory().resolve("." + dead + ".4242424242.tmp"));
+        targets.write(record(self.pid(), "127.0.0.1", 8000, 8000));
+        Path writing = Files.move(targets.fileOf(self.pid()),
+                targets.directory().resolve("." + self.pid() + ".17.tmp"));
+        Path operators = Files.writeString(targets.directory().resolve("." + dead + ".18.tmp"), "half a fi");
+        assertThat(targets.removeStale(new InstanceRegistry(state))).containsExactly(left);
+        assertThat(left).doesNotExist();
+        assertThat(writing).exists();
+        assertThat(operators).exists();
+    }
+
     private static long deadPid() throws Exception {
         Process finished = new ProcessBuilder("true").start();
         assertThat(finished.waitFor(30, TimeUnit.SECONDS)).isTrue();
