@@ -50,7 +50,8 @@ class PrometheusTargetFile implements DisposableBean {
         if (stopped) {
             return;
         }
-        if (!deadServersRemoved) {
+        boolean first = !deadServersRemoved;
+        if (first) {
             deadServersRemoved = true;
             removeDeadServers();
         }
@@ -62,6 +63,17 @@ class PrometheusTargetFile implements DisposableBean {
                     + "; a Prometheus reading " + targets.directory() + " does not find this server on port "
                     + event.instance().port());
         }
+        if (first) {
+            warnIfOthersMayWrite(); // after the write, which makes the directory the first time
+        }
+    }
+
+    private void warnIfOthersMayWrite() {
+        targets.writableByOthers()
+            .ifPresent((mode) -> logger.warn("The Prometheus targets directory " + targets.directory()
+                    + " is writable by other users (mode " + mode + ", not sticky): another user could plant "
+                    + "targets there for Prometheus to scrape, or replace this server's; run: chmod go-w "
+                    + targets.directory()));
     }
 
     private void removeDeadServers() {

@@ -7,18 +7,24 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import com.virtuoso.instances.InstanceRecord;
 import com.virtuoso.instances.InstanceRegistry;
+import com.virtuoso.instances.ServerListening;
 import com.virtuoso.state.StateDirectory;
 import com.virtuoso.targets.PrometheusTargets;
 import com.virtuoso.testing.FreePorts;
@@ -32,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  * serves once the monitor took the primary port back, gone when it stops; and a start clears what
  * dead servers left.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class PrometheusTargetFileTest {
 
     private static final long PID = ProcessHandle.current().pid();
@@ -67,6 +74,23 @@ class PrometheusTargetFileTest {
             holder.close();
         }
         assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void aTargetsDirectoryOthersMayWriteToIsWarnedAboutOnceNamingTheFix(CapturedOutput output) throws Exception {
+        StateDirectory stateDirectory = StateDirectory.open(state);
+        Path shared = Files.createDirectories(state.resolve("shared-targets"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        PrometheusTargetFile file = new PrometheusTargetFile(PrometheusTargets.of(stateDirectory, shared.toString()),
+                new InstanceRegistry(stateDirectory));
+        InstanceRecord instance = new InstanceRecord(PID, Instant.now(), "127.0.0.1", 8001, 8000, "test", "/", null);
+        file.on(new ServerListening(instance));
+        file.on(new ServerListening(instance));
+        file.destroy();
+        String warning = "The Prometheus targets directory " + shared + " is writable by other users (mode 0777, "
+                + "not sticky)";
+        assertThat(output.getAll()).contains(warning).contains("run: chmod go-w " + shared);
+        assertThat(output.getAll().split(Pattern.quote(warning), -1)).hasSize(2);
     }
 
     @Test

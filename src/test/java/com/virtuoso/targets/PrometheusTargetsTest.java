@@ -235,6 +235,28 @@ class PrometheusTargetsTest {
         assertThat(operators).exists();
     }
 
+    @Test
+    void aDirectoryOthersMayWriteToIsToldUnlessItIsSticky() throws Exception {
+        PrometheusTargets targets = PrometheusTargets.of(StateDirectory.open(directory.resolve("state")),
+                directory.resolve("targets").toString());
+        assertThat(targets.writableByOthers()).isEmpty(); // not made yet
+        targets.write(record(self.pid(), "127.0.0.1", 8000, 8000));
+        assertThat(targets.writableByOthers()).isEmpty(); // 0755, as made here
+        chmod("0775", targets.directory());
+        assertThat(targets.writableByOthers()).contains("0775");
+        chmod("0777", targets.directory());
+        assertThat(targets.writableByOthers()).contains("0777");
+        chmod("1777", targets.directory());
+        assertThat(targets.writableByOthers()).isEmpty();
+    }
+
+    private static void chmod(String mode, Path path) throws Exception {
+        // the sticky bit is out of java.nio's reach
+        Process chmod = new ProcessBuilder("chmod", mode, path.toString()).inheritIO().start();
+        assertThat(chmod.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(chmod.exitValue()).isZero();
+    }
+
     private static long deadPid() throws Exception {
         Process finished = new ProcessBuilder("true").start();
         assertThat(finished.waitFor(30, TimeUnit.SECONDS)).isTrue();
