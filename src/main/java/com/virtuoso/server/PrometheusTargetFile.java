@@ -18,11 +18,11 @@ import com.virtuoso.targets.PrometheusTargets;
  * ({@link ServerListening}: at start, and when the port monitor moves it to the primary port),
  * removed as the server stops.
  * <p>
- * The first time, it also removes what servers that died without cleaning up left behind (a
- * SIGKILL, a crash): their target files, which would keep Prometheus scraping a port nobody
- * serves, then their instance records, in that order, as a target file of a reused pid is told
- * by its record. A failure costs a warning, never the start: Prometheus not finding the server is
- * not a reason to stop trading.
+ * The first time, it also removes, on a thread of its own, what servers that died without
+ * cleaning up left behind (a SIGKILL, a crash): their target files, which would keep Prometheus
+ * scraping a port nobody serves, then their instance records, in that order, as a target file of
+ * a reused pid is told by its record. A failure costs a warning, never the start: Prometheus not
+ * finding the server is not a reason to stop trading.
  */
 class PrometheusTargetFile implements DisposableBean {
 
@@ -53,7 +53,11 @@ class PrometheusTargetFile implements DisposableBean {
         boolean first = !deadServersRemoved;
         if (first) {
             deadServersRemoved = true;
-            removeDeadServers();
+            // off the start's thread: reading every record costs a start more than it is worth before ready,
+            // and it removes only what dead servers left, never this server's file
+            Thread cleanUp = new Thread(this::removeDeadServers, "virtuoso-targets-clean-up");
+            cleanUp.setDaemon(true);
+            cleanUp.start();
         }
         try {
             targets.write(event.instance());

@@ -108,8 +108,10 @@ class PrometheusTargetFileTest {
 
         int port = FreePorts.pick();
         try (InProcessServer server = InProcessServer.start(state, "--web_server.port=" + port)) {
-            assertThat(targets.fileOf(killed)).doesNotExist();
-            assertThat(registry.fileOf(killed)).doesNotExist();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(targets.fileOf(killed)).doesNotExist();
+                assertThat(registry.fileOf(killed)).doesNotExist();
+            });
             assertThat(targets.fileOf(running)).exists(); // a running pid this registry does not know: kept
             assertThat(target(targets.fileOf(PID))).isEqualTo("127.0.0.1:" + port);
         }
