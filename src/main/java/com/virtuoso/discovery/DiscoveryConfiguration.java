@@ -10,6 +10,7 @@ import org.springframework.cloud.zookeeper.CuratorFrameworkCustomizer;
 import org.springframework.cloud.zookeeper.ZookeeperProperties;
 import org.springframework.cloud.zookeeper.discovery.ConditionalOnZookeeperDiscoveryEnabled;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryProperties;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -54,8 +55,8 @@ class DiscoveryConfiguration {
 
     @Bean
     DiscoveryRegistration discoveryRegistration(CuratorFramework curator, ZookeeperProperties zookeeper,
-            ZookeeperDiscoveryProperties discovery, Environment environment) {
-        return new DiscoveryRegistration(curator, zookeeper.getConnectString(),
+            ZookeeperDiscoveryProperties discovery, Environment environment, ApplicationContext context) {
+        return new DiscoveryRegistration(context, curator, zookeeper.getConnectString(),
                 new DiscoveryInstances(discovery, environment));
     }
 

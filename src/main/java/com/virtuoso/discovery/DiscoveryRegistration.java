@@ -19,27 +19,32 @@ import org.apache.zookeeper.KeeperException;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 
 import com.virtuoso.instances.ServerListening;
 
 /**
  * This server's entry in ZooKeeper: registered when the server listens, moved when it moves (back
- * to its primary port after a reclaim and release), removed when it stops. The entry is an
- * ephemeral node, so a server that dies without stopping (SIGKILL) loses it when its ZooKeeper
- * session expires.
+ * to its primary port after a reclaim and release), removed as soon as it begins to stop. The
+ * entry is an ephemeral node, so a server that dies without stopping (SIGKILL) loses it when its
+ * ZooKeeper session expires.
  * <p>
  * Every call to ZooKeeper runs on a thread of its own: while ZooKeeper is away, Curator waits its
  * connection timeout and retries, and neither the start nor the port monitor may wait for that. A
  * call that fails costs a warning; Curator's service discovery keeps the latest entry and writes it
  * again each time the client (re)connects, so the entry comes back with ZooKeeper.
  */
-class DiscoveryRegistration implements InitializingBean, DisposableBean {
+class DiscoveryRegistration implements InitializingBean, ApplicationListener<ContextClosedEvent>, DisposableBean {
 
     private static final Log logger = LogFactory.getLog(DiscoveryRegistration.class);
 
     /** How long a stop waits to remove the entry; after that, closing the session removes it. */
     private static final Duration DEREGISTER_WAIT = Duration.ofSeconds(2);
+
+    private final ApplicationContext context;
 
     private final String connectString;
 
@@ -59,7 +64,9 @@ class DiscoveryRegistration implements InitializingBean, DisposableBean {
     /** The entry as last given to Curator; only the calls' thread writes it. */
     private volatile ServiceInstance<ZookeeperInstance> entry;
 
-    DiscoveryRegistration(CuratorFramework curator, String connectString, DiscoveryInstances instances) {
+    DiscoveryRegistration(ApplicationContext context, CuratorFramework curator, String connectString,
+            DiscoveryInstances instances) {
+        this.context = context;
         this.connectString = connectString;
         this.instances = instances;
         // no watch on the own entry: the server is its only writer
@@ -162,12 +169,37 @@ class DiscoveryRegistration implements InitializingBean, DisposableBean {
     }
 
     /**
-     * Removes the entry, waiting {@link #DEREGISTER_WAIT} at most: a ZooKeeper that is away must
-     * not hold up the stop, and closing the client (next) ends the session, which removes an
-     * ephemeral entry at once when connected, or when the session expires when not.
+     * Removes the entry as the close of the context begins. The context publishes this event before
+     * it stops any lifecycle, so before Spring Boot's graceful shutdown
+     * ({@code WebServerGracefulShutdownLifecycle}) stops accepting and drains the requests in flight,
+     * up to {@code spring.lifecycle.timeout-per-shutdown-phase}: clients stop being sent here for the
+     * whole drain. An event rather than a {@code SmartLifecycle} of a higher phase: it needs no phase
+     * kept in step with Spring Boot's. A management server with a port of its own is a child context,
+     * whose close event reaches this listener too: only this context's close removes the entry.
      */
     @Override
+    public void onApplicationEvent(ContextClosedEvent event) {
+        if (event.getApplicationContext() == context) {
+            leave();
+        }
+    }
+
+    /** A context whose start failed is destroyed without a close event. */
+    @Override
     public void destroy() {
+        leave();
+    }
+
+    /**
+     * Removes the entry, waiting {@link #DEREGISTER_WAIT} at most: a ZooKeeper that is away must
+     * not hold up the stop, and closing the client (when the context destroys it) ends the
+     * session, which removes an ephemeral entry at once when connected, or when the session
+     * expires when not.
+     */
+    private synchronized void leave() {
+        if (calls.isShutdown()) {
+            return;
+        }
         calls.execute(this::deregister);
         calls.shutdown();
         try {

@@ -2,10 +2,16 @@ package com.virtuoso.discovery;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.curator.framework.CuratorFramework;
@@ -19,6 +25,8 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryClient;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
 
 import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.InProcessServer;
@@ -95,6 +103,59 @@ class ServiceDiscoveryTest {
             // removed as the server stops, not when its session would expire (60 s by default)
             assertThat(zooKeeper.instances("virtuoso")).isEmpty();
         }
+    }
+
+    @Test
+    void theEntryGoesWhenTheStopBeginsNotAfterTheRequestsInFlightHaveDrained() throws Exception {
+        try (LocalZooKeeper zooKeeper = LocalZooKeeper.create(zooKeeperData, true)) {
+            InProcessServer server = InProcessServer.start(state, List.of(HeldRequest.class),
+                    "--web_server.port=" + FreePorts.pick(),
+                    "--spring.cloud.zookeeper.connect-string=" + zooKeeper.connectString(),
+                    "--spring.cloud.zookeeper.discovery.enabled=true",
+                    // the drain would outlast the wait below: an entry removed after it is never seen gone
+                    "--spring.lifecycle.timeout-per-shutdown-phase=120s");
+            HeldRequest held = server.context().getBean(HeldRequest.class);
+            CompletableFuture<Void> stop = null;
+            try {
+                await().atMost(WAIT).ignoreExceptions().until(() -> zooKeeper.instances("virtuoso").size() == 1);
+                CompletableFuture<HttpResponse<String>> response = HttpClient.newHttpClient()
+                    .sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/held")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                assertThat(held.entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+                stop = CompletableFuture.runAsync(server::close);
+                await().atMost(WAIT).ignoreExceptions().until(() -> zooKeeper.instances("virtuoso").isEmpty());
+                assertThat(response).isNotDone();
+                assertThat(stop).isNotDone();
+
+                held.release.countDown();
+                assertThat(response.get(WAIT.toSeconds(), TimeUnit.SECONDS).body()).isEqualTo("served");
+                stop.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+            finally {
+                held.release.countDown();
+                if (stop == null) {
+                    server.close();
+                }
+            }
+        }
+    }
+
+    /** A request that the test holds open, so that a graceful shutdown has one to drain. */
+    @RestController
+    static class HeldRequest {
+
+        final CountDownLatch entered = new CountDownLatch(1);
+
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @GetMapping("/held")
+        String held() throws InterruptedException {
+            entered.countDown();
+            release.await(2, TimeUnit.MINUTES);
+            return "served";
+        }
+
     }
 
     @Test
