@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.apache.curator.x.discovery.ServiceInstance;
+import org.apache.curator.x.discovery.ServiceInstanceBuilder;
 import org.apache.curator.x.discovery.UriSpec;
 
 import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryProperties;
@@ -61,14 +62,21 @@ class DiscoveryInstances {
         metadata.put(PRIMARY_PORT, Integer.toString(listening.instance().primaryPort()));
         metadata.put(FELL_BACK, Boolean.toString(listening.fellBack()));
         metadata.put(ATTEMPTS, Integer.toString(listening.attempts()));
-        return ServiceInstance.<ZookeeperInstance>builder()
+        int port = listening.instance().port();
+        ServiceInstanceBuilder<ZookeeperInstance> builder = ServiceInstance.<ZookeeperInstance>builder()
             .id(id)
             .name(name)
             .address(host(listening.instance().host()))
-            .port(listening.instance().port())
+            .port(port)
             .uriSpec(new UriSpec(properties.getUriSpec()))
-            .payload(new ZookeeperInstance(id, name, metadata))
-            .build();
+            .payload(new ZookeeperInstance(id, name, metadata));
+        if (listening.secure()) {
+            // the ssl port is what says TLS: Spring Cloud's ZookeeperServiceInstance is secure, at the ssl port,
+            // when it is set, and Curator's {scheme} is https then; {port} in the uri spec stays the plain port,
+            // so both are this one
+            builder.sslPort(port);
+        }
+        return builder.build();
     }
 
     /**

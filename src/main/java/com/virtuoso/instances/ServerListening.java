@@ -14,12 +14,14 @@ package com.virtuoso.instances;
  * @param instance the record, as written to the registry
  * @param attempts how many ports the start tried before it could listen: 1 when the primary was
  * free, more after a fall back; it stays what the start did when the monitor moves the server
+ * @param secure whether the listener that serves at {@code instance.port()} speaks TLS (https,
+ * {@code server.ssl.*}): clients must be told the scheme as well as the port
  */
-public record ServerListening(InstanceRecord instance, int attempts) {
+public record ServerListening(InstanceRecord instance, int attempts, boolean secure) {
 
-    /** A server that listens on the first port it tried. */
+    /** A server that listens on the first port it tried, in plain http. */
     public ServerListening(InstanceRecord instance) {
-        this(instance, 1);
+        this(instance, 1, false);
     }
 
     /**

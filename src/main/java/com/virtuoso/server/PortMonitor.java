@@ -277,7 +277,9 @@ public class PortMonitor implements ApplicationListener<WebServerInitializedEven
         if (reclaiming && reclaimed != null) {
             // clients move now, while the fallback still serves: one that moves during the drain
             // period never meets a closed port, and without a release the primary is where the server is
-            run("registry", () -> instance.register(primary));
+            // the reclaimed listener is set up as the main one, TLS included: its own scheme says so
+            boolean secure = "https".equals(reclaimed.getScheme());
+            run("registry", () -> instance.register(primary, secure));
         }
     }
 

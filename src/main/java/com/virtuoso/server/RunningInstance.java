@@ -65,14 +65,14 @@ class RunningInstance implements ApplicationListener<WebServerInitializedEvent>,
         logger.info("Virtuoso listening on " + url(scheme, listeningHost(), port)
                 + (fellBack ? " (fell back from " + primary + ")" : "")
                 + (ports.inherited().isPresent() ? " (socket inherited from the service manager)" : ""));
-        register(port);
+        register(port, "https".equals(scheme));
     }
 
     /**
      * Registers this server as listening on {@code port}, and publishes it as {@link ServerListening}:
-     * at start, and when the monitor moves it.
+     * at start, and when the monitor moves it; {@code secure} when the listener on that port speaks TLS.
      */
-    void register(int port) {
+    void register(int port, boolean secure) {
         int primary = ports.candidates().primary();
         Instant started = ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
         Long ticks = ProcessStart.ticks(pid).stream().boxed().findFirst().orElse(null);
@@ -87,7 +87,7 @@ class RunningInstance implements ApplicationListener<WebServerInitializedEvent>,
                     + "; 'ports list' will not show it");
         }
         int attempts = ports.selection().map((selection) -> selection.attempts().size()).orElse(1);
-        events.publishEvent(new ServerListening(instance, attempts));
+        events.publishEvent(new ServerListening(instance, attempts, secure));
     }
 
     /** The address of the main listener: the inherited socket's when there is one, else the configured host. */

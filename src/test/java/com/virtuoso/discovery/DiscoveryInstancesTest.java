@@ -9,6 +9,7 @@ import org.springframework.cloud.commons.util.InetUtils;
 import org.springframework.cloud.commons.util.InetUtilsProperties;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryProperties;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
+import org.springframework.cloud.zookeeper.discovery.ZookeeperServiceInstance;
 import org.springframework.mock.env.MockEnvironment;
 
 import com.virtuoso.instances.InstanceRecord;
@@ -74,9 +75,30 @@ class DiscoveryInstancesTest {
         assertThat(moved.getPayload().getMetadata()).containsEntry("fellBack", "false").containsEntry("attempts", "3");
     }
 
+    @Test
+    void aServerThatSpeaksTlsIsRegisteredAsSecureAtItsPort() throws Exception {
+        ServiceInstance<ZookeeperInstance> instance = new DiscoveryInstances(properties, environment)
+            .of(new ServerListening(record("127.0.0.1", 8443, 8443), 1, true));
+        ZookeeperServiceInstance found = new ZookeeperServiceInstance("trading", instance);
+        assertThat(found.isSecure()).isTrue();
+        assertThat(found.getPort()).isEqualTo(8443);
+        assertThat(found.getUri()).hasToString("https://127.0.0.1:8443");
+    }
+
+    @Test
+    void aServerInPlainHttpIsNotSecure() throws Exception {
+        ServiceInstance<ZookeeperInstance> instance = new DiscoveryInstances(properties, environment)
+            .of(listening("127.0.0.1", 8000, 8000, 1));
+        assertThat(instance.getSslPort()).isNull();
+        assertThat(new ZookeeperServiceInstance("trading", instance).isSecure()).isFalse();
+    }
+
     private static ServerListening listening(String host, int port, int primaryPort, int attempts) {
-        return new ServerListening(new InstanceRecord(4242, Instant.EPOCH, 1L, host, port, primaryPort, "0.1.0",
-                "/srv/virtuoso", null), attempts);
+        return new ServerListening(record(host, port, primaryPort), attempts, false);
+    }
+
+    private static InstanceRecord record(String host, int port, int primaryPort) {
+        return new InstanceRecord(4242, Instant.EPOCH, 1L, host, port, primaryPort, "0.1.0", "/srv/virtuoso", null);
     }
 
 }

@@ -32,6 +32,7 @@ import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.InProcessServer;
 import com.virtuoso.testing.ListenerProcess;
 import com.virtuoso.testing.LocalZooKeeper;
+import com.virtuoso.testing.SelfSignedKeyStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -156,6 +157,40 @@ class ServiceDiscoveryTest {
             return "served";
         }
 
+    }
+
+    @Test
+    void aServerThatSpeaksTlsIsRegisteredAsSecureOnTheFallbackAndOnTheReclaimedPrimary(@TempDir Path keys)
+            throws Exception {
+        Path keyStore = SelfSignedKeyStore.create(keys, "test-only");
+        try (LocalZooKeeper zooKeeper = LocalZooKeeper.create(zooKeeperData, true)) {
+            List<Integer> ports = FreePorts.pick(2);
+            int primary = ports.get(0);
+            int fallback = ports.get(1);
+            ListenerProcess holder = ListenerProcess.start("127.0.0.1", primary);
+            try (InProcessServer server = InProcessServer.start(state, "--web_server.port=" + primary,
+                    "--web_server.fallback_ports=" + fallback, "--web_server.reclaim=true",
+                    "--web_server.monitor.interval=300ms", "--server.ssl.key-store=" + keyStore,
+                    "--server.ssl.key-store-password=test-only", "--server.ssl.key-store-type=PKCS12",
+                    "--spring.cloud.zookeeper.connect-string=" + zooKeeper.connectString(),
+                    "--spring.cloud.zookeeper.discovery.enabled=true")) {
+                await().atMost(WAIT).ignoreExceptions().until(() -> zooKeeper.instances("virtuoso").size() == 1);
+                ServiceInstance fellBack = zooKeeper.instances("virtuoso").get(0);
+                assertThat(fellBack.isSecure()).isTrue();
+                assertThat(fellBack.getPort()).isEqualTo(fallback);
+                assertThat(fellBack.getUri()).hasToString("https://127.0.0.1:" + fallback);
+
+                holder.close();
+                await().atMost(WAIT).ignoreExceptions()
+                    .until(() -> zooKeeper.instances("virtuoso").get(0).getPort() == primary);
+                ServiceInstance moved = zooKeeper.instances("virtuoso").get(0);
+                assertThat(moved.isSecure()).isTrue();
+                assertThat(moved.getUri()).hasToString("https://127.0.0.1:" + primary);
+            }
+            finally {
+                holder.close();
+            }
+        }
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.InProcessServer;
 import com.virtuoso.testing.ListenerProcess;
+import com.virtuoso.testing.SelfSignedKeyStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,7 +42,7 @@ class EveryListenerTest {
 
     @Test
     void theFallbackAnAdditionalAndTheReclaimedListenerAllSpeakTlsHttp2AndCompress() throws Exception {
-        Path keyStore = selfSignedKeyStore();
+        Path keyStore = SelfSignedKeyStore.create(keys, PASSWORD);
         HttpClient client = HttpClient.newBuilder()
             .sslContext(trusting(keyStore))
             .version(HttpClient.Version.HTTP_2)
@@ -99,22 +99,6 @@ class EveryListenerTest {
 
     private static URI health(int port) {
         return URI.create("https://127.0.0.1:" + port + "/actuator/health");
-    }
-
-    /** A key pair for 127.0.0.1 made now by the JDK's keytool, valid for a day. */
-    private Path selfSignedKeyStore() throws Exception {
-        Path keyStore = keys.resolve("server.p12");
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "server", "-keyalg", "EC",
-                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "1",
-                "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", PASSWORD, "-keypass",
-                PASSWORD)
-            .redirectErrorStream(true)
-            .start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        return keyStore;
     }
 
     private static SSLContext trusting(Path keyStore) throws Exception {
