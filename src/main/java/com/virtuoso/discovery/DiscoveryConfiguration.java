@@ -57,7 +57,7 @@ class DiscoveryConfiguration {
     DiscoveryRegistration discoveryRegistration(CuratorFramework curator, ZookeeperProperties zookeeper,
             ZookeeperDiscoveryProperties discovery, Environment environment, ApplicationContext context) {
         return new DiscoveryRegistration(context, curator, zookeeper.getConnectString(),
-                new DiscoveryInstances(discovery, environment));
+                zookeeper.getConnectionTimeout(), new DiscoveryInstances(discovery, environment));
     }
 
 }

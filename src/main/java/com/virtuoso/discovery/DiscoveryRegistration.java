@@ -1,6 +1,7 @@
 package com.virtuoso.discovery;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -48,6 +49,9 @@ class DiscoveryRegistration implements InitializingBean, ApplicationListener<Con
 
     private final String connectString;
 
+    /** How long the client may take to make its first session before the log says so. */
+    private final Duration connectionTimeout;
+
     private final DiscoveryInstances instances;
 
     private final ServiceDiscovery<ZookeeperInstance> discovery;
@@ -65,9 +69,10 @@ class DiscoveryRegistration implements InitializingBean, ApplicationListener<Con
     private volatile ServiceInstance<ZookeeperInstance> entry;
 
     DiscoveryRegistration(ApplicationContext context, CuratorFramework curator, String connectString,
-            DiscoveryInstances instances) {
+            Duration connectionTimeout, DiscoveryInstances instances) {
         this.context = context;
         this.connectString = connectString;
+        this.connectionTimeout = connectionTimeout;
         this.instances = instances;
         // no watch on the own entry: the server is its only writer
         this.discovery = ServiceDiscoveryBuilder.builder(ZookeeperInstance.class)
@@ -88,6 +93,18 @@ class DiscoveryRegistration implements InitializingBean, ApplicationListener<Con
     @Override
     public void afterPropertiesSet() throws Exception {
         discovery.start();
+        // Curator says nothing while it never had a session, and a registration fails only after all its
+        // retries, minutes later: one warning once the connection timeout has passed without a session
+        CompletableFuture.delayedExecutor(connectionTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            .execute(this::warnIfNeverConnected);
+    }
+
+    private void warnIfNeverConnected() {
+        if (!connected && !calls.isShutdown()) {
+            logger.warn("No answer from ZooKeeper (" + connectString + ") within " + connectionTimeout.toMillis()
+                    + " ms (spring.cloud.zookeeper.connection-timeout): this server keeps serving, and registers "
+                    + "in ZooKeeper as soon as it answers");
+        }
     }
 
     @EventListener

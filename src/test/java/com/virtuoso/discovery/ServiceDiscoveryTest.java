@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
@@ -233,6 +234,23 @@ class ServiceDiscoveryTest {
                                 .equals(curator.getZookeeperClient().getZooKeeper().getSessionId());
                 });
             }
+        }
+    }
+
+    @Test
+    void aZooKeeperThatNeverAnswersCostsOneWarningAfterTheConnectionTimeout(CapturedOutput output) throws Exception {
+        // nothing listens there: the test picked the port and keeps it closed
+        String connectString = "127.0.0.1:" + FreePorts.pick();
+        try (InProcessServer server = InProcessServer.start(state, "--web_server.port=" + FreePorts.pick(),
+                "--spring.cloud.zookeeper.connect-string=" + connectString,
+                "--spring.cloud.zookeeper.discovery.enabled=true",
+                "--spring.cloud.zookeeper.connection-timeout=1s")) {
+            String warning = "No answer from ZooKeeper (" + connectString + ") within 1000 ms "
+                    + "(spring.cloud.zookeeper.connection-timeout): this server keeps serving, and registers in "
+                    + "ZooKeeper as soon as it answers";
+            await().atMost(WAIT).until(() -> output.toString().contains(warning));
+            assertThat(server.getJson("/actuator/health").get("status").asString()).isEqualTo("UP");
+            assertThat(output.toString().split(Pattern.quote(warning), -1)).as("the warning once").hasSize(2);
         }
     }
 
