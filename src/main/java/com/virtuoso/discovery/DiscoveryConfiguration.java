@@ -1,5 +1,7 @@
 package com.virtuoso.discovery;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.curator.RetryPolicy;
 import org.apache.curator.ensemble.EnsembleProvider;
 import org.apache.curator.framework.CuratorFramework;
@@ -25,6 +27,10 @@ import org.springframework.core.env.Environment;
 @ConditionalOnZookeeperDiscoveryEnabled
 class DiscoveryConfiguration {
 
+    private static final Log logger = LogFactory.getLog(DiscoveryConfiguration.class);
+
+    private static final String CONNECT_STRING = "spring.cloud.zookeeper.connect-string";
+
     /**
      * The ZooKeeper client, as Spring Cloud makes it but started without waiting for a
      * connection: Spring Cloud's waits up to {@code block-until-connected-wait} in the start.
@@ -32,7 +38,8 @@ class DiscoveryConfiguration {
      */
     @Bean(destroyMethod = "close")
     CuratorFramework curatorFramework(ZookeeperProperties properties, RetryPolicy retryPolicy,
-            ObjectProvider<CuratorFrameworkCustomizer> customizers, ObjectProvider<EnsembleProvider> ensemble) {
+            ObjectProvider<CuratorFrameworkCustomizer> customizers, ObjectProvider<EnsembleProvider> ensemble,
+            Environment environment) {
         CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
             .sessionTimeoutMs((int) properties.getSessionTimeout().toMillis())
             .connectionTimeoutMs((int) properties.getConnectionTimeout().toMillis())
@@ -45,6 +52,11 @@ class DiscoveryConfiguration {
             builder.ensembleProvider(provider);
         }
         else {
+            if (!environment.containsProperty(CONNECT_STRING)) {
+                // Spring Cloud's default would go unnoticed: the server would look for a ZooKeeper on its own machine
+                logger.warn("Service discovery is on, but " + CONNECT_STRING + " is not set: using Spring Cloud's "
+                        + "default, " + properties.getConnectString());
+            }
             builder.connectString(properties.getConnectString());
         }
         customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));

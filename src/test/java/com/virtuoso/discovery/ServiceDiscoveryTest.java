@@ -255,6 +255,16 @@ class ServiceDiscoveryTest {
     }
 
     @Test
+    void discoveryOnWithoutAConnectStringSaysWhichZooKeeperItUses(CapturedOutput output) throws Exception {
+        try (InProcessServer server = InProcessServer.start(state, "--web_server.port=" + FreePorts.pick(),
+                "--spring.cloud.zookeeper.discovery.enabled=true",
+                "--spring.cloud.zookeeper.connection-timeout=1s")) {
+            assertThat(output).containsOnlyOnce("Service discovery is on, but spring.cloud.zookeeper.connect-string "
+                    + "is not set: using Spring Cloud's default, localhost:2181");
+        }
+    }
+
+    @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES) // a client that did connect here would wait for ever for an answer
     void aDefaultStartHasNoZooKeeperClientAndConnectsNowhere() throws Exception {
         try (ServerSocketChannel zooKeeper = ServerSocketChannel.open()) {
