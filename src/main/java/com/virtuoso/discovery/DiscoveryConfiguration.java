@@ -8,6 +8,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.cloud.zookeeper.CuratorFrameworkCustomizer;
 import org.springframework.cloud.zookeeper.ZookeeperProperties;
 import org.springframework.cloud.zookeeper.discovery.ConditionalOnZookeeperDiscoveryEnabled;
@@ -65,7 +66,12 @@ class DiscoveryConfiguration {
         return curator;
     }
 
+    /**
+     * Spring Cloud's key for a client that looks others up but is not to be found itself: then no
+     * entry is written, and the discovery client works as before.
+     */
     @Bean
+    @ConditionalOnProperty(name = "spring.cloud.zookeeper.discovery.register", matchIfMissing = true)
     DiscoveryRegistration discoveryRegistration(CuratorFramework curator, ZookeeperProperties zookeeper,
             ZookeeperDiscoveryProperties discovery, Environment environment, ApplicationContext context) {
         return new DiscoveryRegistration(context, curator, zookeeper.getConnectString(),

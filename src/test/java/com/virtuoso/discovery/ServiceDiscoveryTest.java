@@ -25,6 +25,7 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -261,6 +262,23 @@ class ServiceDiscoveryTest {
                 "--spring.cloud.zookeeper.connection-timeout=1s")) {
             assertThat(output).containsOnlyOnce("Service discovery is on, but spring.cloud.zookeeper.connect-string "
                     + "is not set: using Spring Cloud's default, localhost:2181");
+        }
+    }
+
+    @Test
+    void withRegisterFalseTheServerWritesNoEntryAndItsDiscoveryClientStillFindsOthers() throws Exception {
+        try (LocalZooKeeper zooKeeper = LocalZooKeeper.create(zooKeeperData, true)) {
+            zooKeeper.register("pricing", 9000);
+            try (InProcessServer server = InProcessServer.start(state, "--web_server.port=" + FreePorts.pick(),
+                    "--spring.cloud.zookeeper.connect-string=" + zooKeeper.connectString(),
+                    "--spring.cloud.zookeeper.discovery.enabled=true",
+                    "--spring.cloud.zookeeper.discovery.register=false")) {
+                DiscoveryClient client = server.context().getBean(DiscoveryClient.class);
+                await().atMost(WAIT).ignoreExceptions().until(() -> client.getInstances("pricing").size() == 1);
+                assertThat(client.getInstances("pricing").get(0).getPort()).isEqualTo(9000);
+                assertThat(zooKeeper.instances("virtuoso")).isEmpty();
+                assertThat(server.context().getBeanNamesForType(DiscoveryRegistration.class)).isEmpty();
+            }
         }
     }
 

@@ -77,6 +77,17 @@ public final class LocalZooKeeper implements AutoCloseable {
         return discoveryClient().getInstances(serviceId);
     }
 
+    /** Registers an instance of {@code serviceId} at 127.0.0.1:{@code port}, as another server would. */
+    public void register(String serviceId, int port) throws Exception {
+        discoveryClient();
+        discovery.registerService(org.apache.curator.x.discovery.ServiceInstance.<ZookeeperInstance>builder()
+            .name(serviceId)
+            .address("127.0.0.1")
+            .port(port)
+            .payload(new ZookeeperInstance(serviceId + "-" + port, serviceId, Map.of()))
+            .build());
+    }
+
     /** The session that holds the ephemeral node of an instance, or {@code null} when there is no node. */
     public Long ephemeralOwner(String serviceId, String instanceId) throws Exception {
         discoveryClient();
