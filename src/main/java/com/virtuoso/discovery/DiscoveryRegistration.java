@@ -62,8 +62,14 @@ class DiscoveryRegistration implements InitializingBean, ApplicationListener<Con
         return thread;
     });
 
-    /** Whether the client has had a session: until then, there is nothing to lose. */
+    /** Whether the client has had a session: until then, there is nothing to lose, nor to remove. */
     private volatile boolean connected;
+
+    /**
+     * Whether the stop has begun: set before the removal is queued, so that a move queued or run
+     * after it (the port monitor reclaims during the drain) writes nothing and warns of nothing.
+     */
+    private volatile boolean stopping;
 
     /** The entry as last given to Curator; only the calls' thread writes it. */
     private volatile ServiceInstance<ZookeeperInstance> entry;
@@ -100,7 +106,7 @@ class DiscoveryRegistration implements InitializingBean, ApplicationListener<Con
     }
 
     private void warnIfNeverConnected() {
-        if (!connected && !calls.isShutdown()) {
+        if (!connected && !stopping) {
             logger.warn("No answer from ZooKeeper (" + connectString + ") within " + connectionTimeout.toMillis()
                     + " ms (spring.cloud.zookeeper.connection-timeout): this server keeps serving, and registers "
                     + "in ZooKeeper as soon as it answers");
@@ -109,16 +115,28 @@ class DiscoveryRegistration implements InitializingBean, ApplicationListener<Con
 
     @EventListener
     void onServerListening(ServerListening listening) {
+        if (stopping) {
+            notRegistering(listening);
+            return;
+        }
         try {
             calls.execute(() -> register(listening));
         }
         catch (RejectedExecutionException ex) {
-            // the server is stopping: its entry is being removed, not moved
-            logger.debug("Not registering " + listening + " in ZooKeeper: the server is stopping");
+            notRegistering(listening);
         }
     }
 
+    private static void notRegistering(ServerListening listening) {
+        logger.debug("Not registering " + listening + " in ZooKeeper: the server is stopping");
+    }
+
     private void register(ServerListening listening) {
+        if (stopping) {
+            // queued before the stop began and run after it: the entry is being removed, not moved
+            notRegistering(listening);
+            return;
+        }
         ServiceInstance<ZookeeperInstance> next;
         try {
             next = instances.of(listening);
@@ -144,6 +162,11 @@ class DiscoveryRegistration implements InitializingBean, ApplicationListener<Con
             Thread.currentThread().interrupt();
         }
         catch (Exception ex) {
+            if (stopping) {
+                // the stop cut the call short, or Curator's service discovery was closed under it
+                logger.debug("Registration in ZooKeeper ended by the stop: " + ex);
+                return;
+            }
             logger.warn("Could not register in ZooKeeper (" + connectString + ") as " + describe(next) + ": " + ex
                     + "; registering as soon as ZooKeeper answers");
         }
@@ -214,7 +237,14 @@ class DiscoveryRegistration implements InitializingBean, ApplicationListener<Con
      * expires when not.
      */
     private synchronized void leave() {
-        if (calls.isShutdown()) {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        if (!connected) {
+            // never had a session, so nothing was written: stop a registration still waiting for one
+            calls.shutdownNow();
+            logger.debug("Not in ZooKeeper (" + connectString + "), which never answered: nothing to remove");
             return;
         }
         calls.execute(this::deregister);

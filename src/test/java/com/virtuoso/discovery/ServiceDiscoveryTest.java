@@ -27,9 +27,15 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryClient;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import com.virtuoso.instances.ServerListening;
 import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.InProcessServer;
 import com.virtuoso.testing.ListenerProcess;
@@ -280,6 +286,53 @@ class ServiceDiscoveryTest {
                 assertThat(server.context().getBeanNamesForType(DiscoveryRegistration.class)).isEmpty();
             }
         }
+    }
+
+    @Test
+    void aStopWhileTheRegistrationWaitsForZooKeeperAndAMoveQueuedAfterItLogNoWarning(CapturedOutput output)
+            throws Exception {
+        // nothing listens there: the registration at start waits for a connection during the whole test
+        String connectString = "127.0.0.1:" + FreePorts.pick();
+        InProcessServer server = InProcessServer.start(state, List.of(LateServerListening.class),
+                "--web_server.port=" + FreePorts.pick(), "--spring.cloud.zookeeper.connect-string=" + connectString,
+                "--spring.cloud.zookeeper.discovery.enabled=true", "--spring.cloud.zookeeper.connection-timeout=60s");
+        LateServerListening late = server.context().getBean(LateServerListening.class);
+        int stopBegins = output.toString().length();
+        server.close();
+        assertThat(late.republished).isTrue();
+        assertThat(output.toString().substring(stopBegins)).doesNotContain("WARN");
+    }
+
+    /**
+     * Publishes the server's {@link ServerListening} again once the stop
+     * has begun, as the port monitor does when it reclaims the primary port during the drain.
+     */
+    static class LateServerListening {
+
+        private final ApplicationEventPublisher events;
+
+        private volatile ServerListening last;
+
+        volatile boolean republished;
+
+        LateServerListening(ApplicationEventPublisher events) {
+            this.events = events;
+        }
+
+        @EventListener
+        void on(ServerListening listening) {
+            last = listening;
+        }
+
+        @EventListener
+        @Order(Ordered.LOWEST_PRECEDENCE)
+        void on(ContextClosedEvent closed) {
+            if (last != null && !republished) {
+                republished = true;
+                events.publishEvent(last);
+            }
+        }
+
     }
 
     @Test
