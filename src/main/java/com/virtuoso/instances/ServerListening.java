@@ -9,7 +9,8 @@ package com.virtuoso.instances;
  * <p>
  * Listeners run on the thread that publishes (the start, or the port monitor) and must not throw:
  * a failure to tell others where the server is never stops the server. The server's shutdown is
- * not an event: each listener undoes its own work as its bean is destroyed.
+ * not an event of this kind: each listener undoes its own work as its bean is destroyed, or as the
+ * context's close begins (service discovery, so that clients leave before the drain).
  *
  * @param instance the record, as written to the registry
  * @param attempts how many ports the start tried before it could listen: 1 when the primary was
