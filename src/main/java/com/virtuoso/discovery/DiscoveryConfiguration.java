@@ -1,5 +1,7 @@
 package com.virtuoso.discovery;
 
+import java.util.Optional;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.curator.RetryPolicy;
@@ -53,17 +55,25 @@ class DiscoveryConfiguration {
             builder.ensembleProvider(provider);
         }
         else {
-            if (!environment.containsProperty(CONNECT_STRING)) {
-                // Spring Cloud's default would go unnoticed: the server would look for a ZooKeeper on its own machine
-                logger.warn("Service discovery is on, but " + CONNECT_STRING + " is not set: using Spring Cloud's "
-                        + "default, " + properties.getConnectString());
-            }
+            defaultConnectStringWarning(environment, properties).ifPresent(logger::warn);
             builder.connectString(properties.getConnectString());
         }
         customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
         CuratorFramework curator = builder.build();
         curator.start();
         return curator;
+    }
+
+    /**
+     * The warning for a connect string left to Spring Cloud's default, which would go unnoticed:
+     * the server would look for a ZooKeeper on its own machine.
+     */
+    static Optional<String> defaultConnectStringWarning(Environment environment, ZookeeperProperties properties) {
+        if (environment.containsProperty(CONNECT_STRING)) {
+            return Optional.empty();
+        }
+        return Optional.of("Service discovery is on, but " + CONNECT_STRING + " is not set: using Spring Cloud's "
+                + "default, " + properties.getConnectString());
     }
 
     /**

@@ -262,16 +262,6 @@ class ServiceDiscoveryTest {
     }
 
     @Test
-    void discoveryOnWithoutAConnectStringSaysWhichZooKeeperItUses(CapturedOutput output) throws Exception {
-        try (InProcessServer server = InProcessServer.start(state, "--web_server.port=" + FreePorts.pick(),
-                "--spring.cloud.zookeeper.discovery.enabled=true",
-                "--spring.cloud.zookeeper.connection-timeout=1s")) {
-            assertThat(output).containsOnlyOnce("Service discovery is on, but spring.cloud.zookeeper.connect-string "
-                    + "is not set: using Spring Cloud's default, localhost:2181");
-        }
-    }
-
-    @Test
     void withRegisterFalseTheServerWritesNoEntryAndItsDiscoveryClientStillFindsOthers() throws Exception {
         try (LocalZooKeeper zooKeeper = LocalZooKeeper.create(zooKeeperData, true)) {
             zooKeeper.register("pricing", 9000);
