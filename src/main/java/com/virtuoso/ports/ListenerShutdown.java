@@ -110,7 +110,7 @@ public final class ListenerShutdown {
      * for, and the result says which signal did not go out.
      */
     public Result stop(int port, List<PortHolder> holders, Duration grace, boolean force) {
-        Set<String> sockets = holderLookup.listeningSockets(port);
+        Set<String> sockets = holderLookup.socketsHeldBy(port, holders.stream().map(PortHolder::pid).toList());
         List<String> unsent = new ArrayList<>();
         boolean blocked = signalAll(port, holders, false, new ArrayList<>(), unsent);
         Waited waited = awaitFree(port, sockets, blocked ? Duration.ZERO : grace);
@@ -177,9 +177,9 @@ public final class ListenerShutdown {
 
     /**
      * Waits for the port, not the PIDs: a process that is not our child is slow to report its exit.
-     * The port is free once no process holds it and none of {@code sockets}, the listeners seen
-     * before the first signal, is left in the kernel's tables: a process that has exited has
-     * released its descriptors a moment before the kernel closes the socket behind them.
+     * The port is free once no process holds it and none of {@code sockets}, the listeners the
+     * holders held before the first signal, is left in the kernel's tables: a process that has
+     * exited has released its descriptors a moment before the kernel closes the socket behind them.
      */
     private Waited awaitFree(int port, Set<String> sockets, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -193,6 +194,34 @@ public final class PortHolderLookup {
     public Set<String> listeningSockets(int port) {
         try {
             return Set.copyOf(listeners(port).keySet());
+        }
+        catch (IOException | UncheckedIOException ex) {
+            return Set.of();
+        }
+    }
+
+    /**
+     * The LISTEN sockets on {@code port} that {@code pids} hold now, as {@code socket:[inode]}: what
+     * a stop of those processes waits to see closed, and no other listener on the port, which may
+     * belong to anyone and stay. Empty when the tables or the processes cannot be read.
+     */
+    public Set<String> socketsHeldBy(int port, Collection<Long> pids) {
+        try {
+            Set<String> listening = listeners(port).keySet();
+            Set<String> held = new HashSet<>();
+            for (long pid : pids) {
+                try (DirectoryStream<Path> fds = Files.newDirectoryStream(proc.resolve(pid + "/fd"))) {
+                    for (Path fd : fds) {
+                        if (isOneOf(fd, listening)) {
+                            held.add(Files.readSymbolicLink(fd).toString());
+                        }
+                    }
+                }
+                catch (IOException | UncheckedIOException ex) {
+                    // gone, or not ours to read: its sockets are not waited for, the holders still are
+                }
+            }
+            return Set.copyOf(held);
         }
         catch (IOException | UncheckedIOException ex) {
             return Set.of();

@@ -88,6 +88,32 @@ class ListenerShutdownTest {
         }
     }
 
+    @Test
+    void anotherListenerOnThePortThatWasNotSignalledIsNotWaitedFor(@TempDir Path proc) throws Exception {
+        int port = FreePorts.pick();
+        try (ListenerProcess listener = ListenerProcess.start("127.0.0.1", port)) {
+            FakeProc.listener(proc, port, listener.pid(), "java");
+            // beside it, root's listener on another address, whose process this user cannot see: it stays
+            Files.writeString(proc.resolve("net/tcp6"), table(port, 0, 777));
+            PortHolderLookup fake = FakeProc.lookup(proc);
+            ListenerShutdown shutdown = new ListenerShutdown(fake, fake.lookup(port).holders().get(0).user(),
+                    (process, kill) -> deleted(proc.resolve(listener.pid() + "/fd/3"))
+                            && deleted(proc.resolve("net/tcp")) && created(proc.resolve("net/tcp")));
+            ListenerShutdown.Result result = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                    () -> shutdown.stop(port, fake.lookup(port).holders(), Duration.ofSeconds(60), false));
+            assertThat(result.free()).isTrue();
+            assertThat(listener.isAlive()).isTrue();
+        }
+    }
+
+    /** A kernel table with one LISTEN row for {@code port}, owned by {@code uid}, socket {@code inode}. */
+    private static String table(int port, int uid, long inode) {
+        return "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+                + "   0: 00000000000000000000000001000000:" + String.format("%04X", port)
+                + " 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000 " + uid
+                + "        0 " + inode + " 1 0000000000000000 100 0 0 10 0\n";
+    }
+
     private static boolean deleted(Path file) {
         try {
             Files.delete(file);
