@@ -2,6 +2,8 @@ package com.virtuoso.container;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -61,8 +63,6 @@ public final class DockerEngine implements PublishingContainers {
     private static final String UNIX = "unix://";
 
     /** What {@code IP} says for a port published on every address ({@code ""} before Docker 1.13 said it). */
-    private static final Set<String> WILDCARDS = Set.of("", "0.0.0.0", "::");
-
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final Path socket;
@@ -226,8 +226,17 @@ public final class DockerEngine implements PublishingContainers {
                 continue;
             }
             String ip = published.path("IP").asString("");
-            if (WILDCARDS.contains(ip)) {
-                return true; // published on every address: whatever the listener's, it is this one
+            if (ip.isEmpty()) {
+                return true; // no address given: published on every address, whatever the listener's
+            }
+            if (ip.equals("0.0.0.0") || ip.equals("::")) {
+                // every address of one family: Docker publishes 0.0.0.0 and :: with two proxies, and a root
+                // listener of the other family beside a publication is not the container's
+                Class<? extends InetAddress> family = ip.equals("0.0.0.0") ? Inet4Address.class : Inet6Address.class;
+                if (addresses.stream().anyMatch(family::isInstance)) {
+                    return true;
+                }
+                continue;
             }
             InetAddress address = literal(ip);
             if (address != null && addresses.contains(address)) {
