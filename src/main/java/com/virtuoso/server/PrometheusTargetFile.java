@@ -2,6 +2,7 @@ package com.virtuoso.server;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -28,6 +29,8 @@ class PrometheusTargetFile implements DisposableBean {
 
     private static final Log logger = LogFactory.getLog(PrometheusTargetFile.class);
 
+    private static final Duration CLEAN_UP_WAIT = Duration.ofSeconds(1);
+
     private final PrometheusTargets targets;
 
     private final InstanceRegistry registry;
@@ -38,6 +41,9 @@ class PrometheusTargetFile implements DisposableBean {
 
     /** Set as the server stops: a port monitor check still under way then writes nothing back. */
     private boolean stopped;
+
+    /** The removal of what dead servers left, started by the first event; a stop waits for it a moment. */
+    private Thread cleanUp;
 
     PrometheusTargetFile(PrometheusTargets targets, InstanceRegistry registry) {
         this.targets = targets;
@@ -55,7 +61,7 @@ class PrometheusTargetFile implements DisposableBean {
             deadServersRemoved = true;
             // off the start's thread: reading every record costs a start more than it is worth before ready,
             // and it removes only what dead servers left, never this server's file
-            Thread cleanUp = new Thread(this::removeDeadServers, "virtuoso-targets-clean-up");
+            cleanUp = new Thread(this::removeDeadServers, "virtuoso-targets-clean-up");
             cleanUp.setDaemon(true);
             cleanUp.start();
         }
@@ -75,8 +81,8 @@ class PrometheusTargetFile implements DisposableBean {
     private void warnIfOthersMayWrite() {
         targets.writableByOthers()
             .ifPresent((mode) -> logger.warn("The Prometheus targets directory " + targets.directory()
-                    + " is writable by other users (mode " + mode + ", not sticky): another user could plant "
-                    + "targets there for Prometheus to scrape, or replace this server's; run: chmod go-w "
+                    + " is writable by other users (mode " + mode + "): another user could plant targets there "
+                    + "for Prometheus to scrape; run: chmod go-w "
                     + targets.directory()));
     }
 
@@ -102,8 +108,25 @@ class PrometheusTargetFile implements DisposableBean {
     }
 
     @Override
-    public synchronized void destroy() {
-        stopped = true;
+    public void destroy() {
+        Thread started;
+        synchronized (this) {
+            stopped = true;
+            started = cleanUp;
+        }
+        if (started != null) {
+            try {
+                // a stop soon after the start must not leave it deleting in a directory that goes next
+                started.join(CLEAN_UP_WAIT.toMillis());
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        removeOwnFile();
+    }
+
+    private synchronized void removeOwnFile() {
         try {
             targets.remove(pid);
         }

@@ -75,8 +75,6 @@ public final class PrometheusTargets {
 
     private static final int OTHERS_WRITE = 0002;
 
-    private static final int STICKY = 01000;
-
     /** The temporary file {@link #write} renames into place: a crash between the two leaves it behind. */
     private static final Pattern TEMPORARY_FILE = Pattern.compile("\\.([0-9]{1,18})\\.[0-9]+\\.tmp");
 
@@ -160,9 +158,10 @@ public final class PrometheusTargets {
     }
 
     /**
-     * The directory's mode ({@code 0777}) when users other than its owner may write to it and it is
-     * not sticky: another user could then plant targets that Prometheus scrapes, or replace this
-     * server's file. Empty when only its owner may, or when the file system does not say.
+     * The directory's mode ({@code 0777}) when users other than its owner may write to it: another
+     * user could then plant targets that Prometheus scrapes, sticky bit or not, and, without it,
+     * replace this server's file too. Empty when only its owner may, or when the file system does
+     * not say.
      */
     public Optional<String> writableByOthers() {
         int mode;
@@ -173,8 +172,7 @@ public final class PrometheusTargets {
             return Optional.empty(); // no directory yet, or no unix view on this platform: nothing to tell
         }
         boolean othersWrite = (mode & (GROUP_WRITE | OTHERS_WRITE)) != 0;
-        return (othersWrite && (mode & STICKY) == 0) ? Optional.of(String.format("%04o", mode & 07777))
-                : Optional.empty();
+        return othersWrite ? Optional.of(String.format("%04o", mode & 07777)) : Optional.empty();
     }
 
     /** Removes the file of the server with {@code pid} (a link itself, never its target). */

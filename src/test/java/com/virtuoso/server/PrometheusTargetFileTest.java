@@ -87,8 +87,7 @@ class PrometheusTargetFileTest {
         file.on(new ServerListening(instance));
         file.on(new ServerListening(instance));
         file.destroy();
-        String warning = "The Prometheus targets directory " + shared + " is writable by other users (mode 0777, "
-                + "not sticky)";
+        String warning = "The Prometheus targets directory " + shared + " is writable by other users (mode 0777)";
         assertThat(output.getAll()).contains(warning).contains("run: chmod go-w " + shared);
         assertThat(output.getAll().split(Pattern.quote(warning), -1)).hasSize(2);
     }

@@ -236,7 +236,7 @@ class PrometheusTargetsTest {
     }
 
     @Test
-    void aDirectoryOthersMayWriteToIsToldUnlessItIsSticky() throws Exception {
+    void aDirectoryOthersMayWriteToIsToldStickyOrNot() throws Exception {
         PrometheusTargets targets = PrometheusTargets.of(StateDirectory.open(directory.resolve("state")),
                 directory.resolve("targets").toString());
         assertThat(targets.writableByOthers()).isEmpty(); // not made yet
@@ -246,8 +246,9 @@ class PrometheusTargetsTest {
         assertThat(targets.writableByOthers()).contains("0775");
         chmod("0777", targets.directory());
         assertThat(targets.writableByOthers()).contains("0777");
+        // sticky: others cannot replace this server's file, but they can still plant targets of their own
         chmod("1777", targets.directory());
-        assertThat(targets.writableByOthers()).isEmpty();
+        assertThat(targets.writableByOthers()).contains("1777");
     }
 
     private static void chmod(String mode, Path path) throws Exception {
