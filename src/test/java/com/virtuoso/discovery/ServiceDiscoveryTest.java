@@ -1,7 +1,9 @@
 package com.virtuoso.discovery;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -246,12 +248,12 @@ class ServiceDiscoveryTest {
 
     @Test
     void aZooKeeperThatNeverAnswersCostsOneWarningAfterTheConnectionTimeout(CapturedOutput output) throws Exception {
-        // nothing listens there: the test picked the port and keeps it closed
-        String connectString = "127.0.0.1:" + FreePorts.pick();
-        try (InProcessServer server = InProcessServer.start(state, "--web_server.port=" + FreePorts.pick(),
-                "--spring.cloud.zookeeper.connect-string=" + connectString,
-                "--spring.cloud.zookeeper.discovery.enabled=true",
-                "--spring.cloud.zookeeper.connection-timeout=1s")) {
+        try (Socket closedPort = holdClosedPort();
+                InProcessServer server = InProcessServer.start(state, "--web_server.port=" + FreePorts.pick(),
+                        "--spring.cloud.zookeeper.connect-string=" + connectString(closedPort),
+                        "--spring.cloud.zookeeper.discovery.enabled=true",
+                        "--spring.cloud.zookeeper.connection-timeout=1s")) {
+            String connectString = connectString(closedPort);
             String warning = "No answer from ZooKeeper (" + connectString + ") within 1000 ms "
                     + "(spring.cloud.zookeeper.connection-timeout): this server keeps serving, and registers in "
                     + "ZooKeeper as soon as it answers";
@@ -281,16 +283,19 @@ class ServiceDiscoveryTest {
     @Test
     void aStopWhileTheRegistrationWaitsForZooKeeperAndAMoveQueuedAfterItLogNoWarning(CapturedOutput output)
             throws Exception {
-        // nothing listens there: the registration at start waits for a connection during the whole test
-        String connectString = "127.0.0.1:" + FreePorts.pick();
-        InProcessServer server = InProcessServer.start(state, List.of(LateServerListening.class),
-                "--web_server.port=" + FreePorts.pick(), "--spring.cloud.zookeeper.connect-string=" + connectString,
-                "--spring.cloud.zookeeper.discovery.enabled=true", "--spring.cloud.zookeeper.connection-timeout=60s");
-        LateServerListening late = server.context().getBean(LateServerListening.class);
-        int stopBegins = output.toString().length();
-        server.close();
-        assertThat(late.republished).isTrue();
-        assertThat(output.toString().substring(stopBegins)).doesNotContain("WARN");
+        // the registration at start waits for a connection during the whole test
+        try (Socket closedPort = holdClosedPort()) {
+            InProcessServer server = InProcessServer.start(state, List.of(LateServerListening.class),
+                    "--web_server.port=" + FreePorts.pick(),
+                    "--spring.cloud.zookeeper.connect-string=" + connectString(closedPort),
+                    "--spring.cloud.zookeeper.discovery.enabled=true",
+                    "--spring.cloud.zookeeper.connection-timeout=60s");
+            LateServerListening late = server.context().getBean(LateServerListening.class);
+            int stopBegins = output.toString().length();
+            server.close();
+            assertThat(late.republished).isTrue();
+            assertThat(output.toString().substring(stopBegins)).doesNotContain("WARN");
+        }
     }
 
     /**
@@ -349,6 +354,26 @@ class ServiceDiscoveryTest {
                 assertThat(components.has("zookeeper")).isFalse();
             }
         }
+    }
+
+    /**
+     * A port on 127.0.0.1 where no ZooKeeper answers for as long as the socket is open: bound and never
+     * listening, so connections to it are refused and nothing else can listen on it.
+     */
+    private static Socket holdClosedPort() throws IOException {
+        Socket holder = new Socket();
+        try {
+            holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            return holder;
+        }
+        catch (IOException ex) {
+            holder.close();
+            throw ex;
+        }
+    }
+
+    private static String connectString(Socket closedPort) {
+        return "127.0.0.1:" + closedPort.getLocalPort();
     }
 
 }
