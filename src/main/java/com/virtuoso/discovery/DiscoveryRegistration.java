@@ -191,7 +191,7 @@ class DiscoveryRegistration implements InitializingBean, ApplicationListener<Con
             case CONNECTED, RECONNECTED -> {
                 connected = true;
                 logger.info("Connected to ZooKeeper (" + connectString + ")"
-                        + ((entry != null) ? "; writing the entry " + describe(entry) : ""));
+                        + ((entry != null && !stopping) ? "; writing the entry " + describe(entry) : ""));
             }
             case SUSPENDED -> logger.warn(connected
                     ? "Lost the connection to ZooKeeper (" + connectString + "); reconnecting. Clients still find "
@@ -242,8 +242,12 @@ class DiscoveryRegistration implements InitializingBean, ApplicationListener<Con
         }
         stopping = true;
         if (!connected) {
-            // never had a session, so nothing was written: stop a registration still waiting for one
+            // never had a session, so nothing was written: stop a registration still waiting for one, and take
+            // the entry back from Curator, which would write it if ZooKeeper answered during the drain
             calls.shutdownNow();
+            Thread forgetting = new Thread(this::forgetUnwritten, "virtuoso-discovery-stop");
+            forgetting.setDaemon(true);
+            forgetting.start();
             logger.debug("Not in ZooKeeper (" + connectString + "), which never answered: nothing to remove");
             return;
         }
@@ -279,6 +283,33 @@ class DiscoveryRegistration implements InitializingBean, ApplicationListener<Con
         catch (Exception ex) {
             logger.warn("Could not remove " + describe(entry) + " from ZooKeeper (" + connectString + "): " + ex
                     + "; it goes when the session ends");
+        }
+    }
+
+    /**
+     * Takes back from Curator the entry given to it but never written, once the interrupted registration has
+     * ended (nothing can give it to Curator again after that). Curator forgets it at once, then deletes its node,
+     * which waits for ZooKeeper: on a thread of its own, so that the stop does not wait. The node is not there
+     * (unless ZooKeeper answered just as the stop began, and then the delete removes it), so the delete has
+     * nothing to report, nor has a delete cut short when the client closes.
+     */
+    private void forgetUnwritten() {
+        try {
+            if (!calls.awaitTermination(DEREGISTER_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                logger.debug("The registration did not end within " + DEREGISTER_WAIT.toSeconds()
+                        + " s of its interruption; taking the entry back from Curator anyway");
+            }
+            ServiceInstance<ZookeeperInstance> unwritten = entry;
+            if (unwritten != null) {
+                discovery.unregisterService(unwritten);
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        catch (Exception ex) {
+            logger.debug("Took the entry back from Curator; deleting its node in ZooKeeper (" + connectString
+                    + ") ended with " + ex);
         }
     }
 

@@ -152,6 +152,63 @@ class ServiceDiscoveryTest {
         }
     }
 
+    @Test
+    void aStopBeforeZooKeeperEverAnsweredWritesNoEntryWhenItAnswersDuringTheDrain() throws Exception {
+        try (Socket closedPort = holdClosedPort()) {
+            int zooKeeperPort = closedPort.getLocalPort();
+            InProcessServer server = InProcessServer.start(state, List.of(HeldRequest.class),
+                    "--web_server.port=" + FreePorts.pick(),
+                    "--spring.cloud.zookeeper.connect-string=" + connectString(closedPort),
+                    "--spring.cloud.zookeeper.discovery.enabled=true",
+                    // the registration at start still waits for a session when the stop begins
+                    "--spring.cloud.zookeeper.connection-timeout=60s",
+                    "--spring.lifecycle.timeout-per-shutdown-phase=120s");
+            HeldRequest held = server.context().getBean(HeldRequest.class);
+            CuratorFramework curator = server.context().getBean(CuratorFramework.class);
+            int port = server.port();
+            CompletableFuture<Void> stop = null;
+            try {
+                CompletableFuture<HttpResponse<String>> response = HttpClient.newHttpClient()
+                    .sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/held")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                assertThat(held.entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+                stop = CompletableFuture.runAsync(server::close);
+                // the graceful shutdown closes the listener after the close event, where the entry is given up
+                await().atMost(WAIT).until(() -> refusesConnections(port));
+                closedPort.close();
+                try (LocalZooKeeper zooKeeper = LocalZooKeeper.create(zooKeeperData, zooKeeperPort, true)) {
+                    await().atMost(WAIT).until(() -> curator.getZookeeperClient().isConnected());
+                    // Curator writes the entries it keeps as soon as it connects
+                    await().during(Duration.ofSeconds(3))
+                        .atMost(WAIT)
+                        .until(() -> zooKeeper.instances("virtuoso").isEmpty());
+                    assertThat(stop).isNotDone();
+
+                    held.release.countDown();
+                    assertThat(response.get(WAIT.toSeconds(), TimeUnit.SECONDS).body()).isEqualTo("served");
+                    stop.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    assertThat(zooKeeper.instances("virtuoso")).isEmpty();
+                }
+            }
+            finally {
+                held.release.countDown();
+                if (stop == null) {
+                    server.close();
+                }
+            }
+        }
+    }
+
+    private static boolean refusesConnections(int port) {
+        try (Socket connection = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return false;
+        }
+        catch (IOException ex) {
+            return true;
+        }
+    }
+
     /** A request that the test holds open, so that a graceful shutdown has one to drain. */
     @RestController
     static class HeldRequest {

@@ -48,9 +48,14 @@ public final class LocalZooKeeper implements AutoCloseable {
 
     /** A ZooKeeper keeping its data in {@code dataDirectory}, running when {@code start}. */
     public static LocalZooKeeper create(Path dataDirectory, boolean start) throws Exception {
-        List<Integer> ports = FreePorts.pick(3);
+        return create(dataDirectory, FreePorts.pick(), start);
+    }
+
+    /** A ZooKeeper for clients on 127.0.0.1:{@code port}, keeping its data in {@code dataDirectory}. */
+    public static LocalZooKeeper create(Path dataDirectory, int port, boolean start) throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
         // standalone: the election and quorum ports are never bound, but given so that Curator picks none itself
-        InstanceSpec spec = new InstanceSpec(dataDirectory.toFile(), ports.get(0), ports.get(1), ports.get(2), false, 1,
+        InstanceSpec spec = new InstanceSpec(dataDirectory.toFile(), port, ports.get(0), ports.get(1), false, 1,
                 TICK_MILLIS, -1, Map.of("clientPortAddress", "127.0.0.1"), "127.0.0.1");
         return new LocalZooKeeper(new TestingServer(spec, start));
     }
