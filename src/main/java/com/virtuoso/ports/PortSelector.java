@@ -65,16 +65,20 @@ public final class PortSelector {
         long start = System.nanoTime();
         List<Integer> ports = candidates.ports();
         List<PortAttempt> attempts = new ArrayList<>();
+        List<PublishedPort> publishedPorts = new ArrayList<>();
         for (int i = 0; i < ports.size(); i++) {
             Outcome outcome = bindOne(host, ports.get(i), bind);
             attempts.add(outcome.attempt());
+            if (outcome.published() != null) {
+                publishedPorts.add(outcome.published());
+            }
             if (outcome.attempt().outcome() == BindOutcome.BOUND) {
                 return new PortSelection(candidates, attempts, outcome.activePort(),
                         Duration.ofNanos(System.nanoTime() - start));
             }
             listener.unavailable(outcome.attempt(), (i + 1 < ports.size()) ? ports.get(i + 1) : null);
         }
-        throw new PortsExhaustedException(host, candidates, attempts);
+        throw new PortsExhaustedException(host, candidates, attempts, publishedPorts);
     }
 
     /**
@@ -86,20 +90,23 @@ public final class PortSelector {
         return bindOne(host, port, bind).attempt();
     }
 
-    /** What binding one port did, and the port bound (the OS's pick for 0). */
-    private record Outcome(PortAttempt attempt, int activePort) {
+    /**
+     * What binding one port did, the port bound (the OS's pick for 0), and how a container
+     * publishes the port when it was found in use by one (else {@code null}).
+     */
+    private record Outcome(PortAttempt attempt, int activePort, PublishedPort published) {
     }
 
     private Outcome bindOne(InetAddress host, int port, Bind bind) throws Exception {
         Instant at = clock.instant();
         try {
-            return new Outcome(PortAttempt.bound(port, at), bind.bind(port));
+            return new Outcome(PortAttempt.bound(port, at), bind.bind(port), null);
         }
         catch (Exception ex) {
             if (!isBindFailure(ex)) {
                 throw ex;
             }
-            return new Outcome(failedAttempt(host, port, at, ex), -1);
+            return failedAttempt(host, port, at, ex);
         }
     }
 
@@ -108,28 +115,34 @@ public final class PortSelector {
      * attempt is {@link BindOutcome#UNKNOWN} with the bind's own message, when naming the holder
      * fails the holder is unknown; either way the next candidate is tried.
      */
-    private PortAttempt failedAttempt(InetAddress host, int port, Instant at, Exception bindFailure) {
+    private Outcome failedAttempt(InetAddress host, int port, Instant at, Exception bindFailure) {
         BindOutcome outcome;
         try {
             outcome = classifier.classify(host, port);
         }
         catch (RuntimeException ex) {
             // "in use" would be a guess: say only what the bind said
-            return new PortAttempt(port, BindOutcome.UNKNOWN, at, null, BindOutcome.UNKNOWN.describe() + ": "
-                    + BindFailureClassifier.unclassified(bindException(bindFailure), ex));
+            return failed(new PortAttempt(port, BindOutcome.UNKNOWN, at, null, BindOutcome.UNKNOWN.describe() + ": "
+                    + BindFailureClassifier.unclassified(bindException(bindFailure), ex)));
         }
         return switch (outcome) {
             case IN_USE -> {
                 PortHolders holders = holders(port);
-                yield new PortAttempt(port, outcome, at, holders.first(), "in use by " + holders.describe());
+                // with root's docker-proxy unseen there is no holder, but the published port still says what to stop
+                yield new Outcome(new PortAttempt(port, outcome, at, holders.first(), "in use by " + holders.describe()),
+                        -1, holders.published().orElse(null));
             }
-            case PERMISSION_DENIED -> new PortAttempt(port, outcome, at, null,
+            case PERMISSION_DENIED -> failed(new PortAttempt(port, outcome, at, null,
                     "not allowed: ports below " + classifier.unprivilegedPortStart()
-                            + " need root or CAP_NET_BIND_SERVICE");
-            case ADDRESS_UNAVAILABLE -> new PortAttempt(port, outcome, at, null,
-                    "unavailable: " + host.getHostAddress() + " is not an address of this machine");
+                            + " need root or CAP_NET_BIND_SERVICE"));
+            case ADDRESS_UNAVAILABLE -> failed(new PortAttempt(port, outcome, at, null,
+                    "unavailable: " + host.getHostAddress() + " is not an address of this machine"));
             case BOUND, UNKNOWN, INHERITED -> throw new IllegalStateException("the classifier does not answer " + outcome);
         };
+    }
+
+    private static Outcome failed(PortAttempt attempt) {
+        return new Outcome(attempt, -1, null);
     }
 
     private PortHolders holders(int port) {

@@ -11,6 +11,7 @@ import com.virtuoso.ports.ConflictResult;
 import com.virtuoso.ports.PortAttempt;
 import com.virtuoso.ports.PortForwarder;
 import com.virtuoso.ports.PortsExhaustedException;
+import com.virtuoso.ports.PublishedPort;
 
 /**
  * Explains a start that found no port: each port tried and who holds it, then the commands that
@@ -77,13 +78,23 @@ class PortsExhaustedFailureAnalyzer extends AbstractFailureAnalyzer<PortsExhaust
         return text.toString();
     }
 
-    /** The forwarder (docker-proxy, ...) holding the primary port for a container, if one does. */
+    /**
+     * The forwarder (docker-proxy, ...) holding the primary port for a container, if one does: the
+     * attempt's holder, or the published port when the forwarder is root's and was not seen (then
+     * the attempt has no holder, and {@code ports kill} would refuse).
+     */
     private static Optional<PortForwarder> primaryForwarder(PortsExhaustedException exhausted) {
-        return exhausted.attempts()
+        int primary = exhausted.candidates().primary();
+        Optional<PortForwarder> published = exhausted.publishedPorts()
             .stream()
-            .filter((attempt) -> attempt.port() == exhausted.candidates().primary())
+            .filter((port) -> port.port() == primary)
             .findFirst()
-            .flatMap((attempt) -> PortForwarder.of(attempt.holder()));
+            .map(PublishedPort::forwarder);
+        return published.or(() -> exhausted.attempts()
+            .stream()
+            .filter((attempt) -> attempt.port() == primary)
+            .findFirst()
+            .flatMap((attempt) -> PortForwarder.of(attempt.holder())));
     }
 
     /** Whether the primary port was found in use (by a process named or not), rather than unbindable otherwise. */

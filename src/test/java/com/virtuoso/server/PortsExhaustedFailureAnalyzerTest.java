@@ -1,18 +1,29 @@
 package com.virtuoso.server;
 
+import java.net.BindException;
 import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import com.virtuoso.ports.BindFailureClassifier;
 import com.virtuoso.ports.BindOutcome;
+import com.virtuoso.ports.FakeProc;
 import com.virtuoso.ports.PortAttempt;
 import com.virtuoso.ports.PortCandidates;
 import com.virtuoso.ports.PortHolder;
+import com.virtuoso.ports.PortPrivileges;
+import com.virtuoso.ports.PortSelector;
 import com.virtuoso.ports.PortsExhaustedException;
+import com.virtuoso.ports.PublishingContainer;
+import com.virtuoso.testing.FreePorts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class PortsExhaustedFailureAnalyzerTest {
 
@@ -37,6 +48,29 @@ class PortsExhaustedFailureAnalyzerTest {
         assertThat(PortsExhaustedFailureAnalyzer.action(exhausted))
             .contains("1. Stop the container that publishes port 8000 (named above): docker stop NAME; "
                     + "docker ps --filter publish=8000 lists it")
+            .doesNotContain("ports kill");
+    }
+
+    @Test
+    void aPrimaryPublishedThroughAProxyOfRootThisUserCannotSeeGetsTheAdviceToStopTheContainer(@TempDir Path proc)
+            throws Exception {
+        int port = FreePorts.pick();
+        FakeProc.hiddenListener(proc, port, 0);
+        PortSelector selector = new PortSelector(new BindFailureClassifier(PortPrivileges.detect()),
+                FakeProc.lookup(proc, (asked, addresses) -> List.of(new PublishingContainer("web", "4d7ac333d3d4"))),
+                Clock.systemUTC());
+        PortsExhaustedException exhausted = catchThrowableOfType(PortsExhaustedException.class,
+                () -> selector.select(InetAddress.getLoopbackAddress(), new PortCandidates(port, List.of(), false),
+                        (taken) -> {
+                            throw new BindException("Address already in use");
+                        }, (attempt, next) -> {
+                        }));
+        assertThat(exhausted.attempts()).singleElement().satisfies((attempt) -> assertThat(attempt.holder()).isNull());
+        assertThat(PortsExhaustedFailureAnalyzer.description(exhausted))
+            .contains(port + "  in use by Docker container web (4d7ac333d3d4)");
+        assertThat(PortsExhaustedFailureAnalyzer.action(exhausted))
+            .contains("1. Stop the container that publishes port " + port + " (named above): docker stop NAME; "
+                    + "docker ps --filter publish=" + port + " lists it")
             .doesNotContain("ports kill");
     }
 
