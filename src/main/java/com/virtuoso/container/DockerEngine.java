@@ -63,7 +63,10 @@ public final class DockerEngine implements PublishingContainers {
     private static final String UNIX = "unix://";
 
     /** What {@code IP} says for a port published on every address ({@code ""} before Docker 1.13 said it). */
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    /** Four decimal octets without leading zeros, as Go writes them; each still checked against 255. */
+    private static final Pattern IPV4 = Pattern.compile("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}");
+
+    private static final Pattern IPV6_GROUP = Pattern.compile("[0-9a-fA-F]{1,4}");
 
     private final Path socket;
 
@@ -247,19 +250,97 @@ public final class DockerEngine implements PublishingContainers {
     }
 
     /**
-     * {@code ip} as an address, or {@code null} when it is not an address literal: never resolved
-     * by name, as the text comes from a socket.
+     * {@code ip} as an address, or {@code null} when it is not an address literal as Docker writes
+     * one (Go's {@code netip}: decimal octets without leading zeros, IPv6 without a zone). Parsed
+     * here, never by {@link InetAddress#getByName}: that resolves whatever is not a literal by
+     * name (999.1.1.1, zz::1), and the text comes from a socket.
      */
-    private static InetAddress literal(String ip) {
-        if (!ip.contains(":") && !IPV4.matcher(ip).matches()) {
+    static InetAddress literal(String ip) {
+        byte[] raw = ip.contains(":") ? ipv6(ip) : ipv4(ip);
+        if (raw == null) {
             return null;
         }
         try {
-            return InetAddress.getByName(ip);
+            return InetAddress.getByAddress(raw);
         }
         catch (UnknownHostException ex) {
-            return null; // a malformed IPv6 literal: no listener has it
+            return null; // not reached: 4 and 16 bytes are addresses
         }
+    }
+
+    /** The 4 bytes of a dotted quad, or {@code null}. */
+    private static byte[] ipv4(String text) {
+        if (!IPV4.matcher(text).matches()) {
+            return null;
+        }
+        String[] octets = text.split("\\.");
+        byte[] raw = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            int octet = Integer.parseInt(octets[i]);
+            if (octet > 255) {
+                return null;
+            }
+            raw[i] = (byte) octet;
+        }
+        return raw;
+    }
+
+    /**
+     * The 16 bytes of an IPv6 literal ({@code 2001:db8::1}, {@code ::ffff:127.0.0.1}), or
+     * {@code null}: groups of 1 to 4 hex digits, at most one {@code ::} standing for one or more
+     * zero groups, a dotted quad only as the last 32 bits.
+     */
+    private static byte[] ipv6(String text) {
+        int gap = text.indexOf("::");
+        if (gap >= 0 && text.indexOf("::", gap + 1) >= 0) {
+            return null;
+        }
+        List<Integer> head = groups((gap < 0) ? text : text.substring(0, gap), gap < 0);
+        List<Integer> tail = (gap < 0) ? List.of() : groups(text.substring(gap + 2), true);
+        if (head == null || tail == null || ((gap < 0) ? head.size() != 8 : head.size() + tail.size() > 7)) {
+            return null;
+        }
+        byte[] raw = new byte[16];
+        for (int i = 0; i < head.size(); i++) {
+            raw[2 * i] = (byte) (head.get(i) >> 8);
+            raw[2 * i + 1] = head.get(i).byteValue();
+        }
+        for (int i = 0; i < tail.size(); i++) {
+            int at = 16 - 2 * (tail.size() - i);
+            raw[at] = (byte) (tail.get(i) >> 8);
+            raw[at + 1] = tail.get(i).byteValue();
+        }
+        return raw;
+    }
+
+    /**
+     * The 16-bit groups of one side of a {@code ::} (all of a literal without one), or {@code null}
+     * when one is not 1 to 4 hex digits; {@code last}: whether this side may end in a dotted quad.
+     */
+    private static List<Integer> groups(String side, boolean last) {
+        List<Integer> groups = new ArrayList<>();
+        if (side.isEmpty()) {
+            return groups;
+        }
+        String[] parts = side.split(":", -1);
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            if (last && i == parts.length - 1 && part.contains(".")) {
+                byte[] quad = ipv4(part);
+                if (quad == null) {
+                    return null;
+                }
+                groups.add(((quad[0] & 0xff) << 8) | (quad[1] & 0xff));
+                groups.add(((quad[2] & 0xff) << 8) | (quad[3] & 0xff));
+            }
+            else if (IPV6_GROUP.matcher(part).matches()) {
+                groups.add(Integer.parseInt(part, 16));
+            }
+            else {
+                return null;
+            }
+        }
+        return groups;
     }
 
     private static int indexOf(byte[] bytes, byte[] sought, int from) {

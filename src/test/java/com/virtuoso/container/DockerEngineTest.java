@@ -96,6 +96,32 @@ class DockerEngineTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { "127.0.0.1", "10.255.0.1", "::1", "2001:db8::1", "2001:DB8:0:0:0:0:0:1", "::ffff:127.0.0.1",
+            "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8", "fe80::1:2", "0:0:0:0:0:ffff:10.0.0.1" })
+    void aHostIpAsDockerWritesItIsTheAddressItSays(String ip) {
+        assertThat(DockerEngine.literal(ip)).isEqualTo(address(ip));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "999.1.1.1", "256.0.0.1", "1.2.3", "1.2.3.4.5", "127.000.000.001", "010.1.1.1", "zz::1",
+            "g::1", "1::2::3", ":::", ":1::", "1:", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7:8::", "12345::1", "::1%lo",
+            "::1%1", "[::1]", "1.2.3.4::", "::1.2.3.999", "1:2:3:4:5:6:7:1.2.3.4", "localhost", "a:b", " 127.0.0.1" })
+    void aHostIpThatIsNoLiteralIsNoAddressAndIsNeverLookedUp(String ip) {
+        assertThat(DockerEngine.literal(ip)).isNull();
+    }
+
+    @Test
+    void anUnreadableHostIpRulesOutItsOwnEntryOnly() {
+        String body = "[{\"Id\":\"4d7ac333d3d4\",\"Names\":[\"/web\"],\"Ports\":["
+                + "{\"IP\":\"999.1.1.1\",\"PrivatePort\":8080,\"PublicPort\":8000,\"Type\":\"tcp\"},"
+                + "{\"IP\":\"127.0.0.1\",\"PrivatePort\":8080,\"PublicPort\":8000,\"Type\":\"tcp\"}]},"
+                + "{\"Id\":\"5e8bd444e4e5\",\"Names\":[\"/db\"],\"Ports\":["
+                + "{\"IP\":\"zz::1\",\"PrivatePort\":5432,\"PublicPort\":8000,\"Type\":\"tcp\"}]}]";
+        assertThat(DockerEngine.containers(8000, LOOPBACK, body.getBytes(StandardCharsets.UTF_8)))
+            .containsExactly(new PublishingContainer("web", "4d7ac333d3d4"));
+    }
+
     @Test
     void noContainerPublishingThePortNamesNone() throws Exception {
         try (FakeDockerEngine engine = FakeDockerEngine.recorded(directory.resolve("docker.sock"), "none.http")) {
