@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import com.virtuoso.ports.PublishingAnswer;
 import com.virtuoso.ports.PublishingContainer;
 import com.virtuoso.ports.PublishingContainers;
 
@@ -96,18 +97,32 @@ public final class DockerEngine implements PublishingContainers {
 
     @Override
     public List<PublishingContainer> publishing(int port, Set<InetAddress> addresses) {
+        return ask(port, addresses).containers();
+    }
+
+    /** Also says whether the engine was reached: a failed or late exchange is, unlike an answer it cannot read. */
+    @Override
+    public PublishingAnswer ask(int port, Set<InetAddress> addresses) {
         if (socket == null) {
-            return List.of();
+            return PublishingAnswer.answered(List.of());
         }
         String filters = URLEncoder.encode("{\"publish\":[\"" + port + "\"]}", StandardCharsets.UTF_8);
+        byte[] answer;
         try {
-            return containers(port, addresses, body(exchange("GET /containers/json?filters=" + filters + " HTTP/1.1\r\n"
-                    + "Host: docker\r\nUser-Agent: virtuoso\r\nAccept: application/json\r\nConnection: close\r\n\r\n")));
+            answer = exchange("GET /containers/json?filters=" + filters + " HTTP/1.1\r\n"
+                    + "Host: docker\r\nUser-Agent: virtuoso\r\nAccept: application/json\r\nConnection: close\r\n\r\n");
+        }
+        catch (IOException ex) {
+            // no socket, no permission, no answer within the deadline: the container is not named
+            return PublishingAnswer.unreached();
+        }
+        try {
+            return PublishingAnswer.answered(containers(port, addresses, body(answer)));
         }
         catch (IOException | RuntimeException ex) {
             // the diagnostic's rule: whatever went wrong (Jackson's errors and a bad chunk size are runtime
             // exceptions too), the container is not named, and the port is still told as published
-            return List.of();
+            return PublishingAnswer.answered(List.of());
         }
     }
 

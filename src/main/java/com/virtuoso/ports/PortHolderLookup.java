@@ -63,6 +63,13 @@ public final class PortHolderLookup {
      */
     private final Map<EngineQuestion, EngineAnswer> engineAnswers = new ConcurrentHashMap<>();
 
+    /**
+     * When the engine last could not be reached ({@link #nanoClock}), or {@code null}: for
+     * {@link #ENGINE_ANSWER_LIFETIME} after, no question is put to it, as each root listener this
+     * user cannot see would otherwise cost a hung engine's whole deadline.
+     */
+    private volatile Long engineUnreachableAt;
+
     private final LongSupplier nanoClock;
 
     /** A lookup that names no container: a port a container engine publishes is told as such, unnamed. */
@@ -259,7 +266,8 @@ public final class PortHolderLookup {
     /**
      * The engine, asked at most once per {@link #ENGINE_ANSWER_LIFETIME} about the same port,
      * listening {@code sockets} and addresses; an answer naming no container is kept too, as an
-     * engine that cannot be reached costs up to its deadline each time.
+     * engine that cannot be reached costs up to its deadline each time, and once it could not be
+     * reached it is asked nothing for as long.
      */
     private PublishingContainers askingOncePer(Set<String> sockets) {
         return (port, addresses) -> {
@@ -268,7 +276,13 @@ public final class PortHolderLookup {
             EngineQuestion question = new EngineQuestion(port, Set.copyOf(sockets), Set.copyOf(addresses));
             EngineAnswer answer = engineAnswers.get(question);
             if (answer == null) {
-                answer = new EngineAnswer(engine.publishing(port, addresses), now);
+                Long unreachableAt = engineUnreachableAt;
+                if (unreachableAt != null && now - unreachableAt < ENGINE_ANSWER_LIFETIME.toNanos()) {
+                    return List.of();
+                }
+                PublishingAnswer asked = engine.ask(port, addresses);
+                engineUnreachableAt = asked.unreachable() ? now : null;
+                answer = new EngineAnswer(asked.containers(), now);
                 engineAnswers.put(question, answer);
             }
             return answer.containers();

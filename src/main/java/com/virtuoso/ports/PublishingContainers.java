@@ -20,4 +20,12 @@ public interface PublishingContainers {
      */
     List<PublishingContainer> publishing(int port, Set<InetAddress> addresses);
 
+    /**
+     * {@link #publishing}, saying also whether the engine could not be reached, so that a caller
+     * asking about several ports pays a hung engine's deadline once, not once per port.
+     */
+    default PublishingAnswer ask(int port, Set<InetAddress> addresses) {
+        return PublishingAnswer.answered(publishing(port, addresses));
+    }
+
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,10 +15,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import com.virtuoso.ports.FakeProc;
+import com.virtuoso.ports.PortHolderLookup;
 import com.virtuoso.ports.PublishingContainer;
 import com.virtuoso.testing.FakeDockerEngine;
+import com.virtuoso.testing.FreePorts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The Engine API client against answers a Docker Engine 20.10 gave (recorded byte for byte in
@@ -153,6 +158,26 @@ class DockerEngineTest {
             assertThat(new DockerEngine(engine.socket(), SHORT).publishing(8000, LOOPBACK)).isEmpty();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(SHORT, SHORT.plusSeconds(2));
             assertThat(engine.requests()).hasSize(1);
+        }
+    }
+
+    @Test
+    void anEngineThatNeverAnswersIsAskedOnceForManyRootListenersUntilItsSilenceAges() throws Exception {
+        // a user who may not see root's processes asks the engine about every root listener on a candidate
+        Path proc = directory.resolve("proc");
+        AtomicLong nanos = new AtomicLong();
+        List<Integer> ports = FreePorts.pick(4);
+        try (FakeDockerEngine engine = FakeDockerEngine.silent(directory.resolve("docker.sock"))) {
+            PortHolderLookup lookup = FakeProc.lookup(proc, new DockerEngine(engine.socket(), SHORT), nanos::get);
+            for (int port : ports) {
+                FakeProc.hiddenListener(proc, port, 0);
+                assertThat(lookup.lookup(port).published()).isEmpty();
+                nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+            }
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(engine.requests()).hasSize(1));
+            nanos.addAndGet(Duration.ofSeconds(30).toNanos());
+            assertThat(lookup.lookup(ports.get(3)).published()).isEmpty();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(engine.requests()).hasSize(2));
         }
     }
 

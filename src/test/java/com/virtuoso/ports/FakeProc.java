@@ -3,6 +3,7 @@ package com.virtuoso.ports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 
 /**
  * A {@code /proc} of the test's own making, for the views a root test cannot get from the real
@@ -21,6 +22,11 @@ public final class FakeProc {
     /** A holder lookup that reads {@code proc} and asks {@code engine} which container publishes a port. */
     public static PortHolderLookup lookup(Path proc, PublishingContainers engine) {
         return new PortHolderLookup(proc, proc.resolve("passwd"), engine);
+    }
+
+    /** As {@link #lookup(Path, PublishingContainers)}, its engine answers aged by {@code nanoClock}. */
+    public static PortHolderLookup lookup(Path proc, PublishingContainers engine, LongSupplier nanoClock) {
+        return new PortHolderLookup(proc, proc.resolve("passwd"), engine, nanoClock);
     }
 
     /**
