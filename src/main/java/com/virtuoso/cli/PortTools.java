@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import com.virtuoso.container.Container;
 import com.virtuoso.container.DockerEngine;
 import com.virtuoso.instances.InstanceRecord;
 import com.virtuoso.instances.InstanceRegistry;
@@ -89,7 +90,8 @@ record PortTools(PortPrivileges privileges, PortHolderLookup holders, PortProbe 
     static PortTools of(LoadedConfig config) {
         PortPrivileges privileges = PortPrivileges.detect();
         // DOCKER_HOST as the command's environment says, like every variable the commands read
-        PortHolderLookup holders = new PortHolderLookup(DockerEngine.of(config.variable("DOCKER_HOST")));
+        PortHolderLookup holders = new PortHolderLookup(DockerEngine.of(config.variable("DOCKER_HOST")),
+                Container.detect(config.properties().getInContainer()).isEmpty());
         return new PortTools(privileges, holders, new PortProbe(new BindFailureClassifier(privileges), holders),
                 Path.of(config.properties().getStateDir()));
     }

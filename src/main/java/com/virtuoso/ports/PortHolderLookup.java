@@ -55,6 +55,9 @@ public final class PortHolderLookup {
 
     private final PublishingContainers engine;
 
+    /** Whether a root listener nobody here can see is asked about: only where this process shares the engine's network. */
+    private final boolean askAboutUnseenListeners;
+
     /**
      * The engine's last answers, per port and set of listening sockets: the port monitor looks the
      * primary's holder up at every check (every 100 ms to 1 s), and the engine is asked again only
@@ -79,7 +82,18 @@ public final class PortHolderLookup {
 
     /** A lookup that asks {@code engine} which container publishes a port held by a forwarder such as docker-proxy. */
     public PortHolderLookup(PublishingContainers engine) {
-        this(Path.of("/proc"), Path.of("/etc/passwd"), engine);
+        this(engine, true);
+    }
+
+    /**
+     * A lookup that asks {@code engine} which container publishes a port held by a forwarder such
+     * as docker-proxy, and, when {@code askAboutUnseenListeners}, also about a listener of root
+     * whose process this user cannot see. Only where this process shares the engine's network: in
+     * a container, the kernel's tables are the container's network and the engine answers for the
+     * host's, so a root process of the container would be named after a container of the host.
+     */
+    public PortHolderLookup(PublishingContainers engine, boolean askAboutUnseenListeners) {
+        this(Path.of("/proc"), Path.of("/etc/passwd"), engine, System::nanoTime, askAboutUnseenListeners);
     }
 
     PortHolderLookup(Path proc) {
@@ -95,10 +109,16 @@ public final class PortHolderLookup {
     }
 
     PortHolderLookup(Path proc, Path passwd, PublishingContainers engine, LongSupplier nanoClock) {
+        this(proc, passwd, engine, nanoClock, true);
+    }
+
+    PortHolderLookup(Path proc, Path passwd, PublishingContainers engine, LongSupplier nanoClock,
+            boolean askAboutUnseenListeners) {
         this.proc = proc;
         this.passwd = passwd;
         this.engine = engine;
         this.nanoClock = nanoClock;
+        this.askAboutUnseenListeners = askAboutUnseenListeners;
     }
 
     /** Who listens on {@code port}, on any address and either IP version, however long it takes to look. */
@@ -143,7 +163,8 @@ public final class PortHolderLookup {
             String reason = "the listener belongs to " + userName(uid)
                     + (owners.hiddenProcesses() > 0 ? ", whose processes this user may not inspect" : "")
                     + "; run as that user or root to see it";
-            return publishedUnseen(port, listeners, reason).orElseGet(() -> PortHolders.unknown(reason));
+            return (askAboutUnseenListeners ? publishedUnseen(port, listeners, reason) : Optional.<PortHolders>empty())
+                .orElseGet(() -> PortHolders.unknown(reason));
         }
         List<PortHolder> holders = owners.socketsByPid().keySet().stream().sorted().map(this::describe).toList();
         // a container publishing the port on another address is not the one behind this forwarder's sockets

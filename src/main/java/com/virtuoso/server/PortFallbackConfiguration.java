@@ -71,9 +71,10 @@ public class PortFallbackConfiguration {
     }
 
     @Bean
-    PortHolderLookup portHolderLookup() {
+    PortHolderLookup portHolderLookup(WebServerProperties properties) {
         // a port held by docker-proxy is named after the container that publishes it, when the engine answers
-        return new PortHolderLookup(DockerEngine.of(System.getenv("DOCKER_HOST")));
+        return new PortHolderLookup(DockerEngine.of(System.getenv("DOCKER_HOST")),
+                Container.detect(properties.getInContainer()).isEmpty());
     }
 
     @Bean

@@ -126,6 +126,24 @@ class PortHolderLookupTest {
     }
 
     @Test
+    void inAContainerARootListenerThisUserCannotSeeIsNotAskedAbout() throws IOException {
+        // the kernel's tables are the container's network, the engine answers for the host's
+        int port = FreePorts.pick();
+        FakeProc.hiddenListener(proc, port, 0);
+        Files.writeString(proc.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+        List<Integer> asked = new ArrayList<>();
+        PublishingContainers engine = (question, addresses) -> {
+            asked.add(question);
+            return List.of(new PublishingContainer("web", "4d7ac333d3d4"));
+        };
+        PortHolders holders = new PortHolderLookup(proc, proc.resolve("passwd"), engine, System::nanoTime, false)
+            .lookup(port);
+        assertThat(holders.published()).isEmpty();
+        assertThat(holders.unknownReason()).contains("user root (uid 0)");
+        assertThat(asked).isEmpty();
+    }
+
+    @Test
     void aHiddenListenerIsNamedAfterAContainerOnlyWhenItIsRootsAndTheEngineNamesOne() throws IOException {
         int port = FreePorts.pick();
         List<Integer> asked = new ArrayList<>();
