@@ -22,7 +22,10 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 
 import com.virtuoso.alerts.PortEvent;
 import com.virtuoso.ports.PortHolder;
@@ -82,6 +85,9 @@ public class PortMonitor implements ApplicationListener<WebServerInitializedEven
 
     /** The last failure of each part of a check, so that a part failing at every check is logged once. */
     private final Map<String, String> failures = new HashMap<>();
+
+    /** The context whose server is watched: its close, not a management child context's, ends the watch. */
+    private volatile ApplicationContext context;
 
     private Service service;
 
@@ -199,6 +205,7 @@ public class PortMonitor implements ApplicationListener<WebServerInitializedEven
             return;
         }
         synchronized (this) {
+            context = event.getApplicationContext();
             service = tomcat.getTomcat().getService();
             mainConnector = tomcat.getTomcat().getConnector();
             mainPort = mainConnector.getLocalPort();
@@ -209,12 +216,26 @@ public class PortMonitor implements ApplicationListener<WebServerInitializedEven
                 TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Stops watching as the close begins: Spring Boot's graceful shutdown then closes the listeners
+     * while it drains the requests in flight, and a check would report the server's own ports as lost.
+     */
+    @EventListener
+    void closing(ContextClosedEvent event) {
+        if (event.getApplicationContext() == context) { // not a management child context's close
+            scheduler.shutdownNow();
+        }
+    }
+
     @Override
     public void destroy() {
         scheduler.shutdownNow();
     }
 
     private void checkSafely() {
+        if (scheduler.isShutdown()) {
+            return; // the close began while this check waited for its turn
+        }
         try {
             check();
         }

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -34,11 +33,10 @@ import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RestController;
 
 import com.virtuoso.instances.ServerListening;
 import com.virtuoso.testing.FreePorts;
+import com.virtuoso.testing.HeldRequest;
 import com.virtuoso.testing.InProcessServer;
 import com.virtuoso.testing.ListenerProcess;
 import com.virtuoso.testing.LocalZooKeeper;
@@ -207,23 +205,6 @@ class ServiceDiscoveryTest {
         catch (IOException ex) {
             return true;
         }
-    }
-
-    /** A request that the test holds open, so that a graceful shutdown has one to drain. */
-    @RestController
-    static class HeldRequest {
-
-        final CountDownLatch entered = new CountDownLatch(1);
-
-        final CountDownLatch release = new CountDownLatch(1);
-
-        @GetMapping("/held")
-        String held() throws InterruptedException {
-            entered.countDown();
-            release.await(2, TimeUnit.MINUTES);
-            return "served";
-        }
-
     }
 
     @Test
