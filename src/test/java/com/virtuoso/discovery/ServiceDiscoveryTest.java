@@ -40,6 +40,7 @@ import com.virtuoso.testing.HeldRequest;
 import com.virtuoso.testing.InProcessServer;
 import com.virtuoso.testing.ListenerProcess;
 import com.virtuoso.testing.LocalZooKeeper;
+import com.virtuoso.testing.LoopbackClient;
 import com.virtuoso.testing.SelfSignedKeyStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -173,7 +174,7 @@ class ServiceDiscoveryTest {
 
                 stop = CompletableFuture.runAsync(server::close);
                 // the graceful shutdown closes the listener after the close event, where the entry is given up
-                await().atMost(WAIT).until(() -> refusesConnections(port));
+                await().atMost(WAIT).until(() -> !LoopbackClient.accepts(port));
                 closedPort.close();
                 try (LocalZooKeeper zooKeeper = LocalZooKeeper.create(zooKeeperData, zooKeeperPort, true)) {
                     await().atMost(WAIT).until(() -> curator.getZookeeperClient().isConnected());
@@ -195,15 +196,6 @@ class ServiceDiscoveryTest {
                     server.close();
                 }
             }
-        }
-    }
-
-    private static boolean refusesConnections(int port) {
-        try (Socket connection = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            return false;
-        }
-        catch (IOException ex) {
-            return true;
         }
     }
 

@@ -1,8 +1,5 @@
 package com.virtuoso.server;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +20,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.HeldRequest;
 import com.virtuoso.testing.InProcessServer;
+import com.virtuoso.testing.LoopbackClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,7 +52,7 @@ class PortMonitorShutdownTest {
 
             stop = CompletableFuture.runAsync(server::close);
             int port = server.port();
-            await().atMost(WAIT).until(() -> refuses(port)); // the drain has closed the listener
+            await().atMost(WAIT).until(() -> !LoopbackClient.accepts(port)); // the drain has closed the listener
             // ten checks' worth of drain
             await().during(Duration.ofSeconds(1)).atMost(WAIT)
                 .until(() -> !output.getAll().contains("no longer listens"));
@@ -70,15 +68,6 @@ class PortMonitorShutdownTest {
             if (stop == null) {
                 server.close();
             }
-        }
-    }
-
-    private static boolean refuses(int port) {
-        try (Socket connection = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            return false;
-        }
-        catch (IOException ex) {
-            return true;
         }
     }
 

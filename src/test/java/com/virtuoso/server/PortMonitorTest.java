@@ -1,8 +1,6 @@
 package com.virtuoso.server;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +30,7 @@ import com.virtuoso.instances.ServerListening;
 import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.InProcessServer;
 import com.virtuoso.testing.ListenerProcess;
+import com.virtuoso.testing.LoopbackClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -88,7 +87,7 @@ class PortMonitorTest {
                 .contains("virtuoso_ports_reclaimed " + primary + ".0");
 
             // the fallback listener closes after its drain period; the primary stays
-            await().atMost(Duration.ofSeconds(10)).until(() -> !accepts(fallback));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !LoopbackClient.accepts(fallback));
             assertThat(answers(primary)).isTrue();
             Path instance = state.resolve("instances/" + ProcessHandle.current().pid() + ".json");
             await().atMost(Duration.ofSeconds(10))
@@ -217,7 +216,7 @@ class PortMonitorTest {
                         .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(slow.awaitEntered(10)).isTrue();
-            await().atMost(Duration.ofSeconds(10)).until(() -> !accepts(fallback));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !LoopbackClient.accepts(fallback));
             assertThat(inFlight).isNotDone();
 
             slow.finish();
@@ -289,16 +288,6 @@ class PortMonitorTest {
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            return true;
-        }
-        catch (IOException ex) {
             return false;
         }
     }

@@ -1,10 +1,8 @@
 package com.virtuoso.server;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,6 +27,7 @@ import com.virtuoso.state.StateDirectory;
 import com.virtuoso.targets.PrometheusTargets;
 import com.virtuoso.testing.FreePorts;
 import com.virtuoso.testing.InProcessServer;
+import com.virtuoso.testing.LoopbackClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -65,9 +64,9 @@ class PrometheusTargetFileTest {
             holder.close();
             // moved at the reclaim, while the fallback still serves: Prometheus never meets a closed port
             await().atMost(Duration.ofSeconds(10)).until(() -> target(file).equals("127.0.0.1:" + primary));
-            assertThat(accepts(fallback)).as("the fallback still serves its drain period").isTrue();
+            assertThat(LoopbackClient.accepts(fallback)).as("the fallback still serves its drain period").isTrue();
             assertThat(labels(file).get("fell_back").asString()).isEqualTo("false");
-            await().atMost(Duration.ofSeconds(10)).until(() -> !accepts(fallback));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !LoopbackClient.accepts(fallback));
             assertThat(target(file)).isEqualTo("127.0.0.1:" + primary);
         }
         finally {
@@ -127,16 +126,6 @@ class PrometheusTargetFileTest {
             assertThat(stateDir.resolve("prometheus")).doesNotExist();
         }
         assertThat(shared.resolve(PID + ".json")).doesNotExist();
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 1000);
-            return true;
-        }
-        catch (IOException ex) {
-            return false;
-        }
     }
 
     private static String target(Path file) throws Exception {
