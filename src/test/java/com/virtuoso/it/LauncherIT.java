@@ -94,6 +94,20 @@ class LauncherIT {
             assertThat(cached.exitCode()).isOne();
             assertThat(cached.stdout()).isEqualTo(plain.stdout());
             assertThat(cached.stderr()).isEmpty();
+
+            // the archive holds what a check of a port in use loads (holder lookup, registry, JSON),
+            // not only what a free port's check does: the training checks a port of its own
+            Path classes = directory.resolve("classes.log");
+            Run json = run(launcherCommand("ports", "check", port, "--json"), Map.of(VIRTUOSO_JAR, JarProcess.jar(),
+                    "JAVA_OPTS", "-Xshare:on -Xlog:class+load=info:file=" + classes));
+            assertThat(json.exitCode()).isOne();
+            assertThat(json.stdout()).contains("\"pid\":" + ProcessHandle.current().pid());
+            List<String> loaded = Files.readAllLines(classes);
+            assertThat(loaded).filteredOn((line) -> line.contains(" tools.jackson.databind.json.JsonMapper ")
+                    || line.contains(" com.virtuoso.ports.PortHolderLookup$SocketOwners ")
+                    || line.contains(" com.virtuoso.instances.InstanceRegistry "))
+                .hasSize(3)
+                .allSatisfy((line) -> assertThat(line).contains("source: shared objects file"));
         }
     }
 

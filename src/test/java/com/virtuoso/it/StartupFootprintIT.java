@@ -1,5 +1,8 @@
 package com.virtuoso.it;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +70,27 @@ class StartupFootprintIT {
         assertThat(loaded).filteredOn((line) -> line.contains(" org.apache.logging.log4j.")).isEmpty();
         assertThat(loaded).filteredOn((line) -> line.contains(" ch.qos.logback.")).isEmpty();
         assertThat(loaded).filteredOn((line) -> line.contains(" org.apache.commons.logging.impl.NoOpLog ")).hasSize(1);
+    }
+
+    @Test
+    void checkingAPortNoRegisteredServerHoldsLoadsNoJsonLibrary() throws Exception {
+        JarProcess.writeConfig(directory, "web_server:\n  host: \"127.0.0.1\"\n  state_dir: \""
+                + directory.resolve("state") + "\"\n");
+        Path classes = directory.resolve("classes.log");
+        try (ServerSocket held = new ServerSocket()) {
+            held.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), FreePorts.pick()));
+            JarProcess check = JarProcess.start(directory,
+                    Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classes), "ports", "check",
+                    Integer.toString(held.getLocalPort()));
+            assertThat(check.awaitExit(Duration.ofSeconds(60))).isOne();
+            assertThat(check.output()).contains("PID " + ProcessHandle.current().pid());
+        }
+        List<String> loaded = Files.readAllLines(classes);
+        assertThat(loaded).as("classes loaded").hasSizeGreaterThan(1000);
+        // the holder is looked up in the instance registry, which is empty: no JSON mapper is made
+        // for it (about 460 classes, ~0.1 s of the answer)
+        assertThat(loaded).filteredOn((line) -> line.contains(" com.virtuoso.instances.InstanceRegistry ")).hasSize(1);
+        assertThat(loaded).filteredOn((line) -> line.contains(" tools.jackson.databind.")).isEmpty();
     }
 
 }
