@@ -4,7 +4,8 @@
 # shipped defaults (access log on, to a file as a service manager's redirection would) against the
 # plain Spring Boot webmvc + actuator app of bench/baseline with Tomcat's access log on and health
 # details shown. wrk is far lighter than a JVM client, so the servers, not the load generator, are
-# what runs out of CPU: the ratio is close to the ratio of their CPU cost per request.
+# what runs out of CPU: the ratio is close to the ratio of their CPU cost per request, which this
+# script prints too (utime + stime from /proc per request), as it moves less on a shared machine.
 #
 # Run after ./mvnw -q package -DskipTests && ./mvnw -q -f bench/baseline/pom.xml package
 # (wrk: apt-get install -y wrk):
@@ -43,28 +44,44 @@ for port in "$vport" "$bport"; do
         sleep 0.1 # a readiness poll, bounded
     done
 done
-rps() {
-    wrk -t2 -c64 -d"$2"s "http://127.0.0.1:$1/actuator/health" | awk '/Requests\/sec/ { print $2 }'
+hz=$(getconf CLK_TCK)
+# utime + stime of process $1 in clock ticks: fields 14 and 15 of /proc/PID/stat, 12 and 13 after "(comm) "
+ticks() {
+    sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+# "REQ/S CPU" of $3 seconds of load on port $1: requests per second, and the server's (pid $2) CPU
+# time per request in microseconds, which a busy machine disturbs less than req/s
+measure() {
+    before=$(ticks "$2")
+    out=$(wrk -t2 -c64 -d"$3"s "http://127.0.0.1:$1/actuator/health")
+    after=$(ticks "$2")
+    echo "$out" | awk -v ticks=$((after - before)) -v hz="$hz" \
+        '/requests in/ { n = $1 } /Requests\/sec/ { r = $2 } END { printf "%s %.1f\n", r, ticks / hz * 1e6 / n }'
 }
 echo "warm-up: ${warmup} s each, in turns of 10 s"
 elapsed=0
 while [ "$elapsed" -lt "$warmup" ]; do
-    rps "$vport" 10 > /dev/null
-    rps "$bport" 10 > /dev/null
+    measure "$vport" "$vpid" 10 > /dev/null
+    measure "$bport" "$bpid" 10 > /dev/null
     elapsed=$((elapsed + 10))
 done
 : > "$work/v"
 : > "$work/b"
+: > "$work/vcpu"
+: > "$work/bcpu"
 round=1
 while [ "$round" -le "$rounds" ]; do
     if [ $((round % 2)) -eq 1 ]; then
-        v=$(rps "$vport" "$seconds"); b=$(rps "$bport" "$seconds")
+        v=$(measure "$vport" "$vpid" "$seconds"); b=$(measure "$bport" "$bpid" "$seconds")
     else
-        b=$(rps "$bport" "$seconds"); v=$(rps "$vport" "$seconds")
+        b=$(measure "$bport" "$bpid" "$seconds"); v=$(measure "$vport" "$vpid" "$seconds")
     fi
-    echo "$v" >> "$work/v"
-    echo "$b" >> "$work/b"
-    echo "round $round: virtuoso $v req/s, baseline $b req/s, ratio $(echo "$v $b" | awk '{ printf "%.3f", $1 / $2 }')"
+    echo "${v% *}" >> "$work/v"
+    echo "${b% *}" >> "$work/b"
+    echo "${v#* }" >> "$work/vcpu"
+    echo "${b#* }" >> "$work/bcpu"
+    echo "round $round: virtuoso ${v% *} req/s ${v#* } us/request, baseline ${b% *} req/s ${b#* } us/request," \
+        "ratio $(echo "${v% *} ${b% *}" | awk '{ printf "%.3f", $1 / $2 }')"
     round=$((round + 1))
 done
 median() {
@@ -73,3 +90,7 @@ median() {
 v=$(median "$work/v")
 b=$(median "$work/b")
 echo "median: virtuoso $v req/s, baseline $b req/s, ratio $(echo "$v $b" | awk '{ printf "%.3f", $1 / $2 }') (goal >= 0.90)"
+v=$(median "$work/vcpu")
+b=$(median "$work/bcpu")
+echo "median server CPU per request: virtuoso $v us, baseline $b us, throughput it allows" \
+    "$(echo "$v $b" | awk '{ printf "%.3f", $2 / $1 }') (baseline's CPU / virtuoso's)"
