@@ -34,8 +34,13 @@ import java.util.stream.Stream;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Updates the port settings of a config file, YAML or, by its name, {@code .properties}, whole or
@@ -440,7 +445,7 @@ public final class PortSettingsFile {
     private List<Object> documents(String yaml) {
         try {
             List<Object> documents = new ArrayList<>();
-            new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(yaml).forEach(documents::add);
+            new Yaml(new AnyTagConstructor()).loadAll(yaml).forEach(documents::add);
             return documents;
         }
         catch (MarkedYAMLException ex) {
@@ -467,6 +472,39 @@ public final class PortSettingsFile {
             }
         }
         return (port instanceof Integer number) ? number : null;
+    }
+
+    /**
+     * Reads a value with a tag it does not know (another component's {@code !ENV ${KEY}} in
+     * config/config.yaml, which the server never reads) as the plain value it is written as: this
+     * file only looks for the port in it and counts its documents. Many aliases (51 services
+     * merging {@code <<: *defaults}) are no error either: the file is the operator's own, and only
+     * its top-level keys are looked at, so no alias is ever walked through.
+     */
+    private static final class AnyTagConstructor extends SafeConstructor {
+
+        AnyTagConstructor() {
+            super(loaderOptions());
+            this.yamlConstructors.put(null, new AbstractConstruct() {
+
+                @Override
+                public Object construct(Node node) {
+                    return switch (node.getNodeId()) {
+                        case scalar -> constructScalar((ScalarNode) node);
+                        case sequence -> constructSequence((SequenceNode) node);
+                        default -> constructMapping((MappingNode) node);
+                    };
+                }
+
+            });
+        }
+
+        private static LoaderOptions loaderOptions() {
+            LoaderOptions options = new LoaderOptions();
+            options.setMaxAliasesForCollections(Integer.MAX_VALUE);
+            return options;
+        }
+
     }
 
 }

@@ -8,7 +8,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +24,12 @@ import java.util.stream.Collectors;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -177,25 +182,88 @@ public final class TradingConfigFile {
     /**
      * The text of each top-level {@code web_server} entry of each YAML document in {@code text}
      * ({@code web_server:} blocks and dotted {@code web_server.port:} keys), each alone, at its
-     * own lines and columns: blank lines and spaces stand for the rest of the file.
+     * own lines and columns: spaces stand for the rest of the file. An entry that uses an anchor
+     * of another top-level entry ({@code <<: *defaults}) comes with that entry, which the caller
+     * then leaves out: the web_server keys are all it takes.
      * @throws MarkedYAMLException when {@code text} is not YAML
      */
     static List<String> webServerEntries(String text) {
         List<String> entries = new ArrayList<>();
-        // composed, not constructed: no tag is resolved and no duplicate key refused outside the block
-        for (Node document : new Yaml(new LoaderOptions()).composeAll(new StringReader(text))) {
+        // composed, not constructed: no tag is resolved, no duplicate key refused and no alias
+        // expanded outside the block (so no limit on aliases is needed here: the block itself is
+        // read again by Spring's loader, with its limits)
+        LoaderOptions options = new LoaderOptions();
+        options.setMaxAliasesForCollections(Integer.MAX_VALUE);
+        for (Node document : new Yaml(options).composeAll(new StringReader(text))) {
             if (!(document instanceof MappingNode mapping)) {
                 continue;
             }
             for (NodeTuple entry : mapping.getValue()) {
                 if (entry.getKeyNode() instanceof ScalarNode key && isWebServerKey(key.getValue())) {
-                    Mark start = key.getStartMark();
-                    entries.add("\n".repeat(start.getLine()) + " ".repeat(start.getColumn())
-                            + text.substring(start.getIndex(), entry.getValueNode().getEndMark().getIndex()) + "\n");
+                    List<NodeTuple> kept = new ArrayList<>(List.of(entry));
+                    Set<Node> outside = nodesOutside(entry);
+                    for (NodeTuple other : mapping.getValue()) {
+                        if (other != entry && outside.stream().anyMatch((node) -> contains(other, node))) {
+                            kept.add(other);
+                        }
+                    }
+                    entries.add(keeping(text, kept));
                 }
             }
         }
         return entries;
+    }
+
+    /** The nodes {@code entry} reaches through aliases that lie outside it. */
+    private static Set<Node> nodesOutside(NodeTuple entry) {
+        Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Node> outside = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Node> pending = new ArrayDeque<>(List.of(entry.getValueNode()));
+        while (!pending.isEmpty()) {
+            Node node = pending.pop();
+            if (!seen.add(node)) {
+                continue; // a recursive structure
+            }
+            if (!contains(entry, node)) {
+                outside.add(node);
+            }
+            if (node instanceof MappingNode map) {
+                map.getValue().forEach((tuple) -> {
+                    pending.push(tuple.getKeyNode());
+                    pending.push(tuple.getValueNode());
+                });
+            }
+            else if (node instanceof SequenceNode sequence) {
+                sequence.getValue().forEach(pending::push);
+            }
+        }
+        return outside;
+    }
+
+    private static boolean contains(NodeTuple entry, Node node) {
+        int index = node.getStartMark().getIndex();
+        return index >= entry.getKeyNode().getStartMark().getIndex()
+                && index < entry.getValueNode().getEndMark().getIndex();
+    }
+
+    /**
+     * {@code text} with only the {@code entries} kept, every other character (but line breaks) a
+     * space, so that what is kept stays at its lines and columns. The parser's marks count code
+     * points, not Java chars: a character outside the BMP (an emoji in a comment) is one of each.
+     */
+    private static String keeping(String text, List<NodeTuple> entries) {
+        boolean[] inside = new boolean[text.codePointCount(0, text.length())];
+        for (NodeTuple entry : entries) {
+            Arrays.fill(inside, entry.getKeyNode().getStartMark().getIndex(),
+                    Math.min(entry.getValueNode().getEndMark().getIndex(), inside.length), true);
+        }
+        StringBuilder kept = new StringBuilder(text.length() + 1);
+        int[] codePoints = text.codePoints().toArray();
+        for (int i = 0; i < codePoints.length; i++) {
+            int codePoint = codePoints[i];
+            kept.appendCodePoint((inside[i] || codePoint == '\n' || codePoint == '\r') ? codePoint : ' ');
+        }
+        return kept.append('\n').toString();
     }
 
     private static boolean isWebServerKey(String key) {

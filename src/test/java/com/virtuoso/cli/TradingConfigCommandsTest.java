@@ -95,6 +95,21 @@ class TradingConfigCommandsTest {
     }
 
     @Test
+    void updateConfigEditsAFileWhoseOtherSectionsUseTagsAndManyAliases() throws Exception {
+        // another component's !ENV tags, and more aliases of maps than SnakeYAML allows by default (50)
+        StringBuilder strategies = new StringBuilder("defaults: &defaults {size: 1}\nstrategies:\n");
+        for (int i = 0; i < 51; i++) {
+            strategies.append("  s").append(i).append(": {<<: *defaults}\n");
+        }
+        String text = "exchange:\n  api_key: !ENV ${BINANCE_KEY}\n" + strategies + "web_server:\n  port: " + port
+                + "\n";
+        Files.writeString(trading, text);
+        CliRun run = CliRun.withTradingConfig(trading, "update-config", "9100", "--config", application.toString());
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(Files.readString(trading)).isEqualTo(text.replace("  port: " + port, "  port: 9100"));
+    }
+
+    @Test
     void whenApplicationYamlSetsThePortItIsLeftAlone() throws Exception {
         Files.writeString(application, "  port: 9555\n", StandardOpenOption.APPEND);
         CliRun run = CliRun.withTradingConfig(trading, "update-config", "9100", "--config", application.toString());

@@ -163,6 +163,41 @@ class TradingConfigFileTest {
     }
 
     @Test
+    void charactersOutsideTheBmpMoveNothing() throws Exception {
+        // the parser counts code points, Java strings count chars: an emoji is one of the first, two of the other
+        StandardEnvironment environment = environment(List.of(), Map.of(), "");
+        String rockets = "\uD83D\uDE80\uD83D\uDE80";
+        Path file = tradingConfig("# " + rockets + " launch\nweb_server:\n  host: 127.0.0.1  # " + rockets + " public\n"
+                + "  port: 8500\ntrading:\n  mode: live");
+        assertThat(TradingConfigFile.addTo(environment, file, warnings::add)).isPresent();
+        WebServerEnvironment.prepare(environment, warnings::add);
+        assertThat(environment.getProperty("server.port")).isEqualTo("8500");
+        assertThat(environment.getProperty("server.address")).isEqualTo("127.0.0.1");
+        assertThat(WebServerEnvironment.portSource(environment).origin()).contains("config.yaml, line 4, column 9");
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void anchorsOfOtherSectionsAndManyAliasesAreReadAsYamlReadsThem() throws Exception {
+        StandardEnvironment environment = environment(List.of(), Map.of(), "");
+        StringBuilder strategies = new StringBuilder("strategies:\n");
+        for (int i = 0; i < 51; i++) {
+            strategies.append("  s").append(i).append(": {<<: *limits}\n");
+        }
+        Path file = tradingConfig("limits: &limits {size: 1}\nserver_defaults: &server_defaults\n  host: 127.0.0.1\n"
+                + "  timeout_keep_alive: 7\n" + strategies + "web_server:\n  <<: *server_defaults\n  port: 8500\n");
+        assertThat(TradingConfigFile.addTo(environment, file, warnings::add)).isPresent();
+        WebServerEnvironment.prepare(environment, warnings::add);
+        assertThat(environment.getProperty("server.port")).isEqualTo("8500");
+        assertThat(environment.getProperty("server.address")).isEqualTo("127.0.0.1");
+        assertThat(environment.getProperty("web_server.timeout_keep_alive")).isEqualTo("7");
+        // the section that lent its anchor is not read
+        assertThat(environment.getProperty("server_defaults.host")).isNull();
+        assertThat(environment.getProperty("limits.size")).isNull();
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
     void aDuplicateKeyInsideTheBlockStopsTheStart() throws Exception {
         StandardEnvironment environment = environment(List.of(), Map.of(), "");
         Path file = tradingConfig("database:\n  port: 5432\nweb_server:\n  port: 8500\n  port: 8501\n");
