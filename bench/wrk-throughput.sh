@@ -56,7 +56,7 @@ measure() {
     out=$(wrk -t2 -c64 -d"$3"s "http://127.0.0.1:$1/actuator/health")
     after=$(ticks "$2")
     echo "$out" | awk -v ticks=$((after - before)) -v hz="$hz" \
-        '/requests in/ { n = $1 } /Requests\/sec/ { r = $2 } END { printf "%s %.1f\n", r, ticks / hz * 1e6 / n }'
+        '/requests in/ { n = $1 } /Requests\/sec/ { r = $2 } END { printf "%s %.1f\n", r, (n > 0) ? ticks / hz * 1e6 / n : 0 }'
 }
 echo "warm-up: ${warmup} s each, in turns of 10 s"
 elapsed=0

@@ -36,13 +36,7 @@ public class VirtuosoApplication {
 
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("ports")) {
-            // the port manager logs nothing (its warnings are part of its answers): Spring's logging
-            // goes nowhere, without looking for a logging backend (the Log4j API's costs 40 ms), and
-            // stdout stays for the answers
-            System.setProperty("org.apache.commons.logging.LogFactory", "org.apache.commons.logging.impl.LogFactoryImpl");
-            System.setProperty("org.apache.commons.logging.Log", "org.apache.commons.logging.impl.NoOpLog");
-            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
-            System.setProperty("slf4j.internal.verbosity", "WARN");
+            PortsCli.logNowhere();
             System.exit(PortsCli.run(Arrays.copyOfRange(args, 1, args.length), new PrintWriter(System.out, true),
                     new PrintWriter(System.err, true)));
         }

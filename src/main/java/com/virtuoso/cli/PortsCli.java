@@ -32,6 +32,18 @@ public final class PortsCli {
     private PortsCli() {
     }
 
+    /**
+     * Sends Spring's logging nowhere, for a process that runs {@code ports} commands: the port
+     * manager logs nothing (its warnings are part of its answers), no logging backend is looked for
+     * (the Log4j API's costs 40 ms), and stdout stays for the answers. Before anything logs.
+     */
+    public static void logNowhere() {
+        System.setProperty("org.apache.commons.logging.LogFactory", "org.apache.commons.logging.impl.LogFactoryImpl");
+        System.setProperty("org.apache.commons.logging.Log", "org.apache.commons.logging.impl.NoOpLog");
+        System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+        System.setProperty("slf4j.internal.verbosity", "WARN");
+    }
+
     /** Runs one {@code ports} command; returns its exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         return run(args, out, err, System.getenv());

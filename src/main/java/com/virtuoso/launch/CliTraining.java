@@ -3,6 +3,7 @@ package com.virtuoso.launch;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -26,48 +27,65 @@ import com.virtuoso.state.StateDirectory;
  * <p>
  * Usage: {@code java -XX:ArchiveClassesAtExit=cli.jsa -cp virtuoso.jar
  * com.virtuoso.launch.CliTraining STATE_DIR}, in a directory whose {@code config/application.yaml}
- * names {@code STATE_DIR} as {@code web_server.state_dir}. Exits 0 when every command answered as
- * expected, 1 otherwise (the archive is then not worth keeping).
+ * names {@code STATE_DIR} as {@code web_server.state_dir} and {@code 127.0.0.1} as its host. A
+ * command that answers otherwise than expected, or a port or record this run cannot make, is told
+ * on stderr (the launcher keeps it in {@code cli.log}) and the run goes on: the archive then holds
+ * fewer classes, and is still worth more than none. Exits 0, but 2 on a usage error.
  */
 public final class CliTraining {
 
     private CliTraining() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         if (args.length != 1) {
             System.err.println("usage: CliTraining STATE_DIR");
             System.exit(2);
         }
-        System.exit(train(Path.of(args[0])) ? 0 : 1);
+        PortsCli.logNowhere(); // as VirtuosoApplication does for ports: the archive holds what it loads
+        train(Path.of(args[0]), new PrintWriter(System.err, true));
+        System.exit(0);
     }
 
-    /** Runs the commands against a port held here; whether each answered as it should. */
-    static boolean train(Path stateDir) throws IOException {
+    /** Runs the commands, against a port held here when it can be; tells {@code report} what went otherwise. */
+    static void train(Path stateDir, PrintWriter report) {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (ServerSocket held = new ServerSocket()) {
             held.bind(new InetSocketAddress(loopback, 0));
             String port = Integer.toString(held.getLocalPort());
-            InstanceRegistry registry = new InstanceRegistry(StateDirectory.open(stateDir).requireUsable());
             long pid = ProcessHandle.current().pid();
-            registry.register(new InstanceRecord(pid, Instant.now(), ProcessStart.ticks(pid).stream().boxed()
-                .findFirst()
-                .orElse(null), loopback.getHostAddress(), held.getLocalPort(), held.getLocalPort(),
-                    BuildVersion.current().version(), Path.of("").toAbsolutePath().toString(), null));
+            InstanceRegistry registry = new InstanceRegistry(StateDirectory.open(stateDir).requireUsable());
+            registry.register(new InstanceRecord(pid, Instant.now(),
+                    ProcessStart.ticks(pid).stream().boxed().findFirst().orElse(null), loopback.getHostAddress(),
+                    held.getLocalPort(), held.getLocalPort(), BuildVersion.current().version(),
+                    Path.of("").toAbsolutePath().toString(), null));
             try {
-                // 1: the port is in use (by this run, a registered server); 0: the others answer
-                return run(1, "check", port) & run(1, "check", port, "--json") & run(0, "list")
-                        & run(0, "list", "--json") & run(0, "show-config") & run(0, "find-available");
+                // 1: the port is in use, by this run, a registered server
+                run(report, 1, "check", port);
+                run(report, 1, "check", port, "--json");
+                run(report, 0, "list", "--json");
+                // 1: the one port it may try is the held one, so it binds nothing of anyone's
+                run(report, 1, "find-available", port, "--max", port);
             }
             finally {
                 registry.remove(pid);
             }
         }
+        catch (IOException | RuntimeException ex) {
+            report.println("training: no port or registry record of its own (" + ex + "): the archive will not hold "
+                    + "what checking a port in use loads");
+        }
+        run(report, 0, "list");
+        run(report, 0, "show-config");
     }
 
-    private static boolean run(int expectedExitCode, String... args) {
-        PrintWriter discarded = new PrintWriter(OutputStream.nullOutputStream());
-        return PortsCli.run(args, discarded, discarded) == expectedExitCode;
+    private static void run(PrintWriter report, int expectedExitCode, String... args) {
+        StringWriter err = new StringWriter();
+        int exitCode = PortsCli.run(args, new PrintWriter(OutputStream.nullOutputStream()), new PrintWriter(err));
+        if (exitCode != expectedExitCode) {
+            report.println("training: ports " + String.join(" ", args) + " exited " + exitCode + ", not "
+                    + expectedExitCode + ": " + err.toString().strip());
+        }
     }
 
 }

@@ -87,6 +87,8 @@ class LauncherIT {
             assertThat(first.stdout()).isEqualTo(plain.stdout());
             assertThat(first.stderr()).startsWith("virtuoso: first launch");
             assertThat(archives()).containsExactly("cli.jsa");
+            // every command of the training answered as it expected (it tells in cli.log what did not)
+            assertThat(trainingLog("cli.log")).isEmpty();
 
             // -Xshare:on fails the launch when the archive cannot be mapped
             Run cached = run(launcherCommand("ports", "check", port),
@@ -103,10 +105,12 @@ class LauncherIT {
             assertThat(json.exitCode()).isOne();
             assertThat(json.stdout()).contains("\"pid\":" + ProcessHandle.current().pid());
             List<String> loaded = Files.readAllLines(classes);
+            // and it trained with the port manager's logging (nowhere), not the server's
             assertThat(loaded).filteredOn((line) -> line.contains(" tools.jackson.databind.json.JsonMapper ")
                     || line.contains(" com.virtuoso.ports.PortHolderLookup$SocketOwners ")
-                    || line.contains(" com.virtuoso.instances.InstanceRegistry "))
-                .hasSize(3)
+                    || line.contains(" com.virtuoso.instances.InstanceRegistry ")
+                    || line.contains(" org.apache.commons.logging.impl.NoOpLog "))
+                .hasSize(4)
                 .allSatisfy((line) -> assertThat(line).contains("source: shared objects file"));
         }
     }
@@ -348,6 +352,16 @@ class LauncherIT {
     }
 
     /** The archives made so far, in the one cache entry. */
+    /** What the training run of one mode printed, kept in the one cache entry. */
+    private String trainingLog(String name) throws IOException {
+        List<Path> entries = cacheEntries();
+        assertThat(entries).hasSize(1);
+        try (Stream<Path> files = Files.walk(entries.get(0), 2)) {
+            Path log = files.filter((file) -> file.getFileName().toString().equals(name)).findFirst().orElseThrow();
+            return Files.readString(log);
+        }
+    }
+
     private List<String> archives() throws IOException {
         List<Path> entries = cacheEntries();
         assertThat(entries).hasSize(1);
