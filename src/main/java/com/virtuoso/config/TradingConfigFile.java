@@ -95,8 +95,14 @@ public final class TradingConfigFile {
             Map<String, Object> block = new LinkedHashMap<>();
             if (document.getSource() instanceof Map<?, ?> values) {
                 values.forEach((key, value) -> {
-                    if (BLOCK.isAncestorOf(ConfigurationPropertyName.adapt(key.toString(), '.'))) {
+                    ConfigurationPropertyName name = ConfigurationPropertyName.adapt(key.toString(), '.');
+                    if (BLOCK.isAncestorOf(name)) {
                         block.put(key.toString(), value);
+                    }
+                    else if (BLOCK.equals(name) && !String.valueOf(value).isEmpty()) {
+                        warnings.accept(key + " (" + origin(value) + ") is a value, not a block of settings: it is "
+                                + "left out. Fix: write the settings under it, one per line, such as web_server:"
+                                + " then   port: 8000");
                     }
                 });
             }

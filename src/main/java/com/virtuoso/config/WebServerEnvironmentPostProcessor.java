@@ -42,7 +42,8 @@ public class WebServerEnvironmentPostProcessor implements EnvironmentPostProcess
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        TradingConfigFile.addTo(environment, tradingConfig, log::warn).ifPresent(log::info);
+        // a warning, not news: it asks for a move, and a log_level of warn in that very block must not hide it
+        TradingConfigFile.addTo(environment, tradingConfig, log::warn).ifPresent(log::warn);
         WebServerEnvironment.prepare(environment, log::warn);
     }
 

@@ -198,6 +198,20 @@ class TradingConfigFileTest {
     }
 
     @Test
+    void aBlockThatIsAValueIsAWarning() throws Exception {
+        StandardEnvironment environment = environment(List.of(), Map.of(), "");
+        Path file = tradingConfig("database:\n  port: 5432\nweb_server: 8500\n");
+        assertThat(TradingConfigFile.addTo(environment, file, warnings::add)).isEmpty();
+        assertThat(warnings).singleElement()
+            .asString()
+            .startsWith("web_server (")
+            .contains("config.yaml, line 3, column 13")
+            .contains("is a value, not a block of settings");
+        assertThat(TradingConfigFile.addTo(environment, tradingConfig("web_server:\n"), warnings::add)).isEmpty();
+        assertThat(warnings).hasSize(1);
+    }
+
+    @Test
     void aDuplicateKeyInsideTheBlockStopsTheStart() throws Exception {
         StandardEnvironment environment = environment(List.of(), Map.of(), "");
         Path file = tradingConfig("database:\n  port: 5432\nweb_server:\n  port: 8500\n  port: 8501\n");
