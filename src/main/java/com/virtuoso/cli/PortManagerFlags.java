@@ -2,6 +2,7 @@ package com.virtuoso.cli;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -36,21 +37,28 @@ final class PortManagerFlags {
     }
 
     /**
-     * {@code args} with an old flag in first place ({@code --check 8000}, or as argparse also took
-     * it, {@code --check=8000}) replaced by its command; other arguments as they are.
+     * {@code args} with an old flag ({@code --check 8000}, or as argparse also took it,
+     * {@code --check=8000}) replaced by its command, put first: argparse took the options of a
+     * command before the flag too ({@code --json --check 8000}), and picocli takes a command's
+     * options and parameters in any order after it. Arguments that start with a command
+     * ({@code check 8000}) are left as they are.
      */
     static String[] rewrite(String[] args) {
-        if (args.length == 0) {
+        if (args.length == 0 || !args[0].startsWith("-")) {
             return args;
         }
-        String first = args[0];
-        int equals = first.indexOf('=');
-        String name = (equals >= 0) ? first.substring(0, equals) : first;
-        for (Flag flag : FLAGS) {
-            if (flag.flag().equals(name)) {
-                Stream<String> command = (equals >= 0) ? Stream.of(flag.command(), first.substring(equals + 1))
-                        : Stream.of(flag.command());
-                return Stream.concat(command, Arrays.stream(args, 1, args.length)).toArray(String[]::new);
+        for (int i = 0; i < args.length && !args[i].equals("--"); i++) {
+            String argument = args[i];
+            int equals = argument.indexOf('=');
+            String name = (equals >= 0) ? argument.substring(0, equals) : argument;
+            for (Flag flag : FLAGS) {
+                if (flag.flag().equals(name)) {
+                    Stream<String> command = (equals >= 0) ? Stream.of(flag.command(), argument.substring(equals + 1))
+                            : Stream.of(flag.command());
+                    return Stream.of(command, Arrays.stream(args, 0, i), Arrays.stream(args, i + 1, args.length))
+                        .flatMap(Function.identity())
+                        .toArray(String[]::new);
+                }
             }
         }
         return args;

@@ -135,11 +135,27 @@ class PortManagerFlagsTest {
     }
 
     @Test
-    void onlyAFlagInFirstPlaceIsRewritten() {
+    void aFlagIsRewrittenWhereverItIsUnlessACommandComesFirst() {
         assertThat(PortManagerFlags.rewrite(new String[] { "--check=8000", "--json" }))
             .containsExactly("check", "8000", "--json");
+        // argparse took the command's options before the flag too
+        assertThat(PortManagerFlags.rewrite(new String[] { "--json", "--check", "8000" }))
+            .containsExactly("check", "--json", "8000");
+        assertThat(PortManagerFlags.rewrite(new String[] { "--json", "--", "--check" }))
+            .containsExactly("--json", "--", "--check");
         assertThat(PortManagerFlags.rewrite(new String[] { "check", "--check" })).containsExactly("check", "--check");
         assertThat(PortManagerFlags.rewrite(new String[0])).isEmpty();
+    }
+
+    @Test
+    void optionsBeforeTheFlagAreTheCommands() throws Exception {
+        try (ServerSocket held = new ServerSocket()) {
+            held.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+            CliRun old = CliRun.of(withOptions(List.of("--json", "--check", Integer.toString(port))));
+            CliRun current = CliRun.of(withOptions(List.of("check", Integer.toString(port), "--json")));
+            assertThat(old.exitCode()).as(old.err()).isOne();
+            assertThat(old.out()).isEqualTo(current.out()).contains("\"free\":false");
+        }
     }
 
     /**
