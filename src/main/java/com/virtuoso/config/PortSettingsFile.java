@@ -502,6 +502,7 @@ public final class PortSettingsFile {
         private static LoaderOptions loaderOptions() {
             LoaderOptions options = new LoaderOptions();
             options.setMaxAliasesForCollections(Integer.MAX_VALUE);
+            options.setCodePointLimit(Integer.MAX_VALUE); // as Spring reads it: no size limit
             return options;
         }
 

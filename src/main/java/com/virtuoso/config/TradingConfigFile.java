@@ -1,36 +1,35 @@
 package com.virtuoso.config;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.Deque;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
 
+import org.springframework.beans.factory.config.YamlProcessor;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -41,13 +40,15 @@ import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.OriginTrackedMapPropertySource;
-import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.origin.Origin;
 import org.springframework.boot.origin.OriginTrackedValue;
+import org.springframework.boot.origin.TextResourceOrigin;
+import org.springframework.boot.origin.TextResourceOrigin.Location;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
 
 /**
  * The {@code web_server} block of the trading system's {@code config/config.yaml}, where the
@@ -141,11 +142,12 @@ public final class TradingConfigFile {
     }
 
     /**
-     * The {@code web_server} entries of {@code file}, each read by Spring's YAML loader as if it
-     * were the file (same lines and columns, so origins name the file's own), and nothing else of
-     * it: the other sections are only parsed as YAML, never built, so another component's tags
-     * ({@code !ENV}) or duplicate keys there are none of Virtuoso's business.
-     * @throws MalformedYamlException when the file is not YAML, or its web_server block is not
+     * The {@code web_server} entries of {@code file}, one property source per YAML document that
+     * has some, built as Spring's YAML loader builds a file (same values, names, and origins with
+     * the file's own lines and columns), and nothing else of it: the document is composed whole
+     * (so anchors of other sections resolve), but only the web_server entries are constructed, so
+     * another component's tags ({@code !ENV}) or duplicate keys elsewhere are none of Virtuoso's business.
+     * @throws MalformedYamlException when the file is not YAML, or its web_server entries are not
      * what Spring reads, and {@link UnusableConfigFileException} when it is not UTF-8 or cannot be
      * read: the port may be in it, and a server started without it would listen where nobody
      * configured it
@@ -162,114 +164,140 @@ public final class TradingConfigFile {
         }
         List<PropertySource<?>> documents = new ArrayList<>();
         try {
-            List<String> blocks = webServerEntries(text);
-            for (int i = 0; i < blocks.size(); i++) {
-                byte[] block = blocks.get(i).getBytes(StandardCharsets.UTF_8);
-                documents.addAll(new YamlPropertySourceLoader().load(
-                        "Config resource 'file [" + file + "]' (web_server block " + (i + 1) + ")", new FileSystemResource(file) {
-
-                            @Override
-                            public InputStream getInputStream() {
-                                return new ByteArrayInputStream(block);
-                            }
-
-                        }));
+            WebServerEntries entries = new WebServerEntries(new FileSystemResource(file));
+            for (Node document : entries.yaml().composeAll(new StringReader(text))) {
+                Map<String, Object> values = entries.construct(document);
+                if (!values.isEmpty()) {
+                    documents.add(new OriginTrackedMapPropertySource("Config resource 'file [" + file
+                            + "]' (web_server block " + (documents.size() + 1) + ")", values));
+                }
             }
         }
         catch (MarkedYAMLException ex) {
             throw new MalformedYamlException(new MalformedYaml(file.toString(), ex));
         }
-        catch (IOException ex) {
-            throw new UncheckedIOException(ex); // read from memory
-        }
         return documents;
     }
 
     /**
-     * The text of each top-level {@code web_server} entry of each YAML document in {@code text}
-     * ({@code web_server:} blocks and dotted {@code web_server.port:} keys), each alone, at its
-     * own lines and columns: spaces stand for the rest of the file. An entry that uses an anchor
-     * of another top-level entry ({@code <<: *defaults}) comes with that entry, which the caller
-     * then leaves out: the web_server keys are all it takes.
-     * @throws MarkedYAMLException when {@code text} is not YAML
+     * Builds the web_server entries of a composed YAML document as Spring's YAML loader builds a
+     * whole file (its {@code OriginTrackedYamlLoader}): same loader options (no duplicate keys,
+     * no limit on aliases or size), no timestamps, every scalar value an
+     * {@link OriginTrackedValue} at its line and column, keys left plain, empty values "", and
+     * the result flattened to property names by Spring's own {@link YamlProcessor}.
      */
-    static List<String> webServerEntries(String text) {
-        List<String> entries = new ArrayList<>();
-        // composed, not constructed: no tag is resolved, no duplicate key refused and no alias
-        // expanded outside the block (so no limit on aliases is needed here: the block itself is
-        // read again by Spring's loader, with its limits)
-        LoaderOptions options = new LoaderOptions();
-        options.setMaxAliasesForCollections(Integer.MAX_VALUE);
-        for (Node document : new Yaml(options).composeAll(new StringReader(text))) {
-            if (!(document instanceof MappingNode mapping)) {
-                continue;
-            }
-            for (NodeTuple entry : mapping.getValue()) {
-                if (entry.getKeyNode() instanceof ScalarNode key && isWebServerKey(key.getValue())) {
-                    List<NodeTuple> kept = new ArrayList<>(List.of(entry));
-                    Set<Node> outside = nodesOutside(entry);
-                    for (NodeTuple other : mapping.getValue()) {
-                        if (other != entry && outside.stream().anyMatch((node) -> contains(other, node))) {
-                            kept.add(other);
-                        }
+    private static final class WebServerEntries extends YamlProcessor {
+
+        private final Resource resource;
+
+        private final LoaderOptions options = new LoaderOptions();
+
+        private final EntryConstructor constructor;
+
+        WebServerEntries(Resource resource) {
+            this.resource = resource;
+            this.options.setAllowDuplicateKeys(false);
+            this.options.setMaxAliasesForCollections(Integer.MAX_VALUE);
+            this.options.setAllowRecursiveKeys(true);
+            this.options.setCodePointLimit(Integer.MAX_VALUE);
+            this.constructor = new EntryConstructor(this.options);
+        }
+
+        Yaml yaml() {
+            DumperOptions dumperOptions = new DumperOptions();
+            return new Yaml(this.constructor, new Representer(dumperOptions), dumperOptions, this.options,
+                    new NoTimestampResolver());
+        }
+
+        /** The web_server entries of {@code document} as property names and values; empty when it has none. */
+        Map<String, Object> construct(Node document) {
+            Map<String, Object> entries = new LinkedHashMap<>();
+            if (document instanceof MappingNode mapping) {
+                for (NodeTuple entry : mapping.getValue()) {
+                    if (entry.getKeyNode() instanceof ScalarNode key && isWebServerKey(key.getValue())) {
+                        entries.put(key.getValue(), plainKeys(this.constructor.construct(entry.getValueNode())));
                     }
-                    entries.add(keeping(text, kept));
                 }
             }
+            return entries.isEmpty() ? entries : getFlattenedMap(entries);
         }
-        return entries;
-    }
 
-    /** The nodes {@code entry} reaches through aliases that lie outside it. */
-    private static Set<Node> nodesOutside(NodeTuple entry) {
-        Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        Set<Node> outside = Collections.newSetFromMap(new IdentityHashMap<>());
-        Deque<Node> pending = new ArrayDeque<>(List.of(entry.getValueNode()));
-        while (!pending.isEmpty()) {
-            Node node = pending.pop();
-            if (!seen.add(node)) {
-                continue; // a recursive structure
+        /**
+         * {@code value} with the keys of its maps as strings, as Spring's loader turns them before
+         * flattening: a key merged in from an anchor ({@code <<: *defaults}) comes tracked.
+         */
+        private static Object plainKeys(Object value) {
+            if (!(value instanceof Map<?, ?> map)) {
+                return value;
             }
-            if (!contains(entry, node)) {
-                outside.add(node);
-            }
-            if (node instanceof MappingNode map) {
-                map.getValue().forEach((tuple) -> {
-                    pending.push(tuple.getKeyNode());
-                    pending.push(tuple.getValueNode());
-                });
-            }
-            else if (node instanceof SequenceNode sequence) {
-                sequence.getValue().forEach(pending::push);
-            }
+            Map<String, Object> plain = new LinkedHashMap<>();
+            map.forEach((key, item) -> plain.put((key instanceof CharSequence) ? key.toString() : "[" + key + "]",
+                    plainKeys(item)));
+            return plain;
         }
-        return outside;
-    }
 
-    private static boolean contains(NodeTuple entry, Node node) {
-        int index = node.getStartMark().getIndex();
-        return index >= entry.getKeyNode().getStartMark().getIndex()
-                && index < entry.getValueNode().getEndMark().getIndex();
-    }
+        private final class EntryConstructor extends SafeConstructor {
 
-    /**
-     * {@code text} with only the {@code entries} kept, every other character (but line breaks) a
-     * space, so that what is kept stays at its lines and columns. The parser's marks count code
-     * points, not Java chars: a character outside the BMP (an emoji in a comment) is one of each.
-     */
-    private static String keeping(String text, List<NodeTuple> entries) {
-        boolean[] inside = new boolean[text.codePointCount(0, text.length())];
-        for (NodeTuple entry : entries) {
-            Arrays.fill(inside, entry.getKeyNode().getStartMark().getIndex(),
-                    Math.min(entry.getValueNode().getEndMark().getIndex(), inside.length), true);
+            EntryConstructor(LoaderOptions options) {
+                super(options);
+            }
+
+            Object construct(Node node) {
+                return constructDocument(node);
+            }
+
+            @Override
+            protected Object constructObject(Node node) {
+                if (node instanceof SequenceNode sequence && sequence.getValue().isEmpty()) {
+                    return tracked(node, "");
+                }
+                if (node instanceof ScalarNode && !(node instanceof KeyNode)) {
+                    return tracked(node, super.constructObject(node));
+                }
+                if (node instanceof MappingNode mapping) {
+                    // a list SnakeYAML may change (merge keys are taken out of it)
+                    mapping.setValue(mapping.getValue()
+                        .stream()
+                        .map((tuple) -> new NodeTuple(KeyNode.of(tuple.getKeyNode()), tuple.getValueNode()))
+                        .collect(Collectors.toCollection(ArrayList::new)));
+                }
+                return super.constructObject(node);
+            }
+
+            private Object tracked(Node node, Object value) {
+                Mark mark = node.getStartMark();
+                return OriginTrackedValue.of((value != null) ? value : "",
+                        new TextResourceOrigin(WebServerEntries.this.resource,
+                                new Location(mark.getLine(), mark.getColumn())));
+            }
+
         }
-        StringBuilder kept = new StringBuilder(text.length() + 1);
-        int[] codePoints = text.codePoints().toArray();
-        for (int i = 0; i < codePoints.length; i++) {
-            int codePoint = codePoints[i];
-            kept.appendCodePoint((inside[i] || codePoint == '\n' || codePoint == '\r') ? codePoint : ' ');
+
+        /** A key of a mapping: its value stays a plain string, as property names are. */
+        private static final class KeyNode extends ScalarNode {
+
+            private KeyNode(ScalarNode node) {
+                super(node.getTag(), node.getValue(), node.getStartMark(), node.getEndMark(), node.getScalarStyle());
+            }
+
+            static Node of(Node node) {
+                return (node instanceof ScalarNode scalar && !(node instanceof KeyNode)) ? new KeyNode(scalar) : node;
+            }
+
         }
-        return kept.append('\n').toString();
+
+        /** Timestamps stay text, as Spring reads them. */
+        private static final class NoTimestampResolver extends Resolver {
+
+            @Override
+            public void addImplicitResolver(Tag tag, Pattern regexp, String first, int limit) {
+                if (tag != Tag.TIMESTAMP) {
+                    super.addImplicitResolver(tag, regexp, first, limit);
+                }
+            }
+
+        }
+
     }
 
     private static boolean isWebServerKey(String key) {

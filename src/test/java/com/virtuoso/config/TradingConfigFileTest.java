@@ -7,9 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.MapPropertySource;
@@ -193,7 +196,39 @@ class TradingConfigFileTest {
         assertThat(environment.getProperty("web_server.timeout_keep_alive")).isEqualTo("7");
         // the section that lent its anchor is not read
         assertThat(environment.getProperty("server_defaults.host")).isNull();
-        assertThat(environment.getProperty("limits.size")).isNull();
+        assertThat(warnings).isEmpty();
+    }
+
+    /** Files that YAML (and Spring, reading the whole file) reads with the port at 8500 on 127.0.0.1. */
+    static Stream<String> filesTheBlockOfWhichIsRead() {
+        return Stream.of(
+                // a byte order mark, and the block indented by one space
+                "\uFEFFweb_server:\n port: 8500\n host: 127.0.0.1\n",
+                // the block is an alias of another section, or a key of it
+                "defaults: &ws\n  port: 8500\n  host: 127.0.0.1\nweb_server: *ws\n",
+                "p: &p 8500\nweb_server.port: *p\nweb_server.host: 127.0.0.1\n",
+                // an anchor of a section that takes an anchor of another section itself
+                "c: &c 127.0.0.1\na:\n  x: &x {host: *c}\n  y: *c\nweb_server:\n  <<: *x\n  port: 8500\n",
+                // the section that lends its anchor has another component's tags and duplicate keys
+                "common:\n  srv: &srv {host: 127.0.0.1}\n  api_key: !ENV ${KEY}\n  api_key: again\n"
+                        + "web_server:\n  <<: *srv\n  port: 8500\n",
+                // a line break YAML knows that is not \\n (NEL)
+                "a: x\u0085web_server:\n  port: 8500\n  host: 127.0.0.1\n",
+                // a flow mapping at the root
+                "{a: &a {host: 127.0.0.1}, web_server: {<<: *a, port: 8500}}\n",
+                "{a: 1, web_server:\n {port: 8500, host: 127.0.0.1}}\n",
+                // an explicit key
+                "? web_server\n: port: 8500\n  host: 127.0.0.1\n");
+    }
+
+    @ParameterizedTest
+    @MethodSource("filesTheBlockOfWhichIsRead")
+    void theBlockIsReadAsYamlReadsTheWholeFile(String yaml) throws Exception {
+        StandardEnvironment environment = environment(List.of(), Map.of(), "");
+        assertThat(TradingConfigFile.addTo(environment, tradingConfig(yaml), warnings::add)).isPresent();
+        WebServerEnvironment.prepare(environment, warnings::add);
+        assertThat(environment.getProperty("server.port")).isEqualTo("8500");
+        assertThat(environment.getProperty("server.address")).isEqualTo("127.0.0.1");
         assertThat(warnings).isEmpty();
     }
 

@@ -351,7 +351,6 @@ class LauncherIT {
         }
     }
 
-    /** The archives made so far, in the one cache entry. */
     /** What the training run of one mode printed, kept in the one cache entry. */
     private String trainingLog(String name) throws IOException {
         List<Path> entries = cacheEntries();
@@ -362,6 +361,7 @@ class LauncherIT {
         }
     }
 
+    /** The archives made so far, in the one cache entry. */
     private List<String> archives() throws IOException {
         List<Path> entries = cacheEntries();
         assertThat(entries).hasSize(1);
