@@ -1,6 +1,7 @@
 package com.virtuoso.config;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.yaml.snakeyaml.LoaderOptions;
@@ -39,6 +41,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
@@ -204,7 +207,7 @@ public final class PortSettingsFile {
                 + String.join("", Arrays.asList(lines).subList(end, lines.length));
         try {
             if (Integer.valueOf(port).equals(port(parse(edited), key))
-                    && documents(after).size() == Math.max(documents, 1)) {
+                    && documents(after).size() == Math.max(documents, 1) && !addsATopLevelKeyTwice(document, edited)) {
                 return new Edit(after, oldPort);
             }
         }
@@ -213,6 +216,28 @@ public final class PortSettingsFile {
             throw cannotEditYaml(target, key, port, fallbacks, ex);
         }
         throw cannotEditYaml(target, key, port, fallbacks, null);
+    }
+
+    /**
+     * Whether {@code edited} has a top-level key more often than {@code before} had it: a block
+     * added below one the line editor did not recognise ({@code web_server: *defaults}), which a
+     * reader that takes the last key would read, but a stricter one refuses.
+     */
+    private static boolean addsATopLevelKeyTwice(String before, String edited) {
+        Map<String, Long> was = topLevelKeys(before);
+        return topLevelKeys(edited).entrySet()
+            .stream()
+            .anyMatch((key) -> key.getValue() > Math.max(1, was.getOrDefault(key.getKey(), 0L)));
+    }
+
+    private static Map<String, Long> topLevelKeys(String document) {
+        Node root = new Yaml(AnyTagConstructor.loaderOptions()).compose(new StringReader(document));
+        return (root instanceof MappingNode mapping) ? mapping.getValue()
+            .stream()
+            .map(NodeTuple::getKeyNode)
+            .filter(ScalarNode.class::isInstance)
+            .collect(Collectors.groupingBy((keyNode) -> ((ScalarNode) keyNode).getValue(), Collectors.counting()))
+                : Map.of();
     }
 
     /**
@@ -226,7 +251,7 @@ public final class PortSettingsFile {
                 ? " and " + ConfigKeys.display(ConfigKeys.PREFIX + ".fallback-ports") + ": " + fallbacks : "");
         return new UnusableConfigFileException("Cannot set " + display + " to " + port + " in " + target
                 + " by editing its lines: the edited file would not read back with that port, as when the value is "
-                + "written over several lines. Fix: set " + settings + " in " + target + " by hand. Nothing was changed.",
+                + "written over several lines or the block is an alias (web_server: *defaults). Fix: set " + settings + " in " + target + " by hand. Nothing was changed.",
                 cause);
     }
 
@@ -503,6 +528,8 @@ public final class PortSettingsFile {
             LoaderOptions options = new LoaderOptions();
             options.setMaxAliasesForCollections(Integer.MAX_VALUE);
             options.setCodePointLimit(Integer.MAX_VALUE); // as Spring reads it: no size limit
+            // duplicate keys are another component's business, not a line on the operator's terminal
+            options.setWarnOnDuplicateKeys(false);
             return options;
         }
 

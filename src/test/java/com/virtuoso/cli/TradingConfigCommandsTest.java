@@ -110,6 +110,19 @@ class TradingConfigCommandsTest {
     }
 
     @Test
+    void aBlockThatIsAnAliasIsRefusedNotDoubled() throws Exception {
+        String text = "defaults: &ws\n  host: \"127.0.0.1\"\n  port: " + port + "\nweb_server: *ws\n";
+        Files.writeString(trading, text);
+        CliRun shown = CliRun.withTradingConfig(trading, "show-config", "--json", "--config", application.toString());
+        assertThat(setting(JsonMapper.shared().readTree(shown.out()), "port").get("value").asInt()).isEqualTo(port);
+        // a second web_server: block below the alias would read back with the port, but is a duplicate key
+        CliRun run = CliRun.withTradingConfig(trading, "update-config", "9100", "--config", application.toString());
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(78);
+        assertThat(run.err()).contains("web_server: *defaults").contains("by hand").contains("Nothing was changed");
+        assertThat(Files.readString(trading)).isEqualTo(text);
+    }
+
+    @Test
     void whenApplicationYamlSetsThePortItIsLeftAlone() throws Exception {
         Files.writeString(application, "  port: 9555\n", StandardOpenOption.APPEND);
         CliRun run = CliRun.withTradingConfig(trading, "update-config", "9100", "--config", application.toString());
