@@ -221,11 +221,13 @@ public final class PortSettingsFile {
     /**
      * Whether {@code edited} has a top-level key more often than {@code before} had it: a block
      * added below one the line editor did not recognise ({@code web_server: *defaults}), which a
-     * reader that takes the last key would read, but a stricter one refuses.
+     * reader that takes the last key would read, but a stricter one refuses. Or {@code before}
+     * merges keys into its top level ({@code <<: *defaults}): a block added beside one merged in
+     * would replace all of it, not just the port.
      */
     private static boolean addsATopLevelKeyTwice(String before, String edited) {
         Map<String, Long> was = topLevelKeys(before);
-        return topLevelKeys(edited).entrySet()
+        return was.containsKey("<<") || topLevelKeys(edited).entrySet()
             .stream()
             .anyMatch((key) -> key.getValue() > Math.max(1, was.getOrDefault(key.getKey(), 0L)));
     }

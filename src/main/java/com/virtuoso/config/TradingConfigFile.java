@@ -5,6 +5,9 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +20,7 @@ import java.util.stream.Collectors;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -176,6 +180,13 @@ public final class TradingConfigFile {
         catch (MarkedYAMLException ex) {
             throw new MalformedYamlException(new MalformedYaml(file.toString(), ex));
         }
+        catch (RuntimeException | StackOverflowError ex) {
+            // a value YAML cannot build (!!int abc), an anchor that holds itself: Spring fails on the
+            // same, with less to go by; the value is not quoted (it may be a webhook's secret URL)
+            throw new UnusableConfigFileException(file + ": its web_server block cannot be read as Spring reads YAML ("
+                    + ex.getClass().getSimpleName() + "). Fix: write its values plainly (no !! tags, no anchor that "
+                    + "holds itself), or move the block into config/application.yaml.", ex);
+        }
         return documents;
     }
 
@@ -194,6 +205,8 @@ public final class TradingConfigFile {
 
         private final EntryConstructor constructor;
 
+        private final Sections sections = new Sections();
+
         WebServerEntries(Resource resource) {
             this.resource = resource;
             this.options.setAllowDuplicateKeys(false);
@@ -209,17 +222,42 @@ public final class TradingConfigFile {
                     new NoTimestampResolver());
         }
 
-        /** The web_server entries of {@code document} as property names and values; empty when it has none. */
+        /**
+         * The web_server entries of {@code document} as property names and values; empty when it
+         * has none. Spring builds a document's sections in file order, and building a map turns
+         * its keys plain and resolves its merge keys ({@code <<}) in place, in nodes an alias
+         * shares: so the other sections are prepared the same way, in the same order, but not
+         * built (their values, tags and duplicate keys stay theirs), and a merge in the block
+         * sees what it would see in Spring.
+         */
         Map<String, Object> construct(Node document) {
             Map<String, Object> entries = new LinkedHashMap<>();
-            if (document instanceof MappingNode mapping) {
-                for (NodeTuple entry : mapping.getValue()) {
-                    if (entry.getKeyNode() instanceof ScalarNode key && isWebServerKey(key.getValue())) {
-                        entries.put(key.getValue(), plainKeys(this.constructor.construct(entry.getValueNode())));
-                    }
+            if (!(document instanceof MappingNode root)) {
+                return entries;
+            }
+            refuseRepeatedEntries(root);
+            Set<Node> prepared = Collections.newSetFromMap(new IdentityHashMap<>());
+            this.sections.prepare(root, prepared);
+            for (NodeTuple entry : root.getValue()) {
+                if (entry.getKeyNode() instanceof ScalarNode key && isWebServerKey(key.getValue())) {
+                    entries.put(key.getValue(), plainKeys(this.constructor.construct(entry.getValueNode())));
+                }
+                else {
+                    this.sections.prepareAll(entry.getValueNode(), prepared);
                 }
             }
             return entries.isEmpty() ? entries : getFlattenedMap(entries);
+        }
+
+        /** A web_server entry written twice in one document is an error for Spring, so here too. */
+        private static void refuseRepeatedEntries(MappingNode root) {
+            Set<String> seen = new HashSet<>();
+            for (NodeTuple entry : root.getValue()) {
+                if (entry.getKeyNode() instanceof ScalarNode key && isWebServerKey(key.getValue())
+                        && !seen.add(key.getValue())) {
+                    throw new RepeatedEntryException(root.getStartMark(), key.getValue(), key.getStartMark());
+                }
+            }
         }
 
         /**
@@ -234,6 +272,73 @@ public final class TradingConfigFile {
             map.forEach((key, item) -> plain.put((key instanceof CharSequence) ? key.toString() : "[" + key + "]",
                     plainKeys(item)));
             return plain;
+        }
+
+        /** The error Spring's loader gives for a key written twice in one map, which the document's root is. */
+        private static final class RepeatedEntryException extends MarkedYAMLException {
+
+            RepeatedEntryException(Mark document, String key, Mark repeated) {
+                super("while constructing a mapping", document, "found duplicate key " + key, repeated);
+            }
+
+        }
+
+        /**
+         * Prepares the maps of the other sections as building them would (keys plain, merges
+         * resolved), without building them: any tag, duplicate keys (the last one wins, as
+         * SnakeYAML reads them) and warnings are no business of Virtuoso's.
+         */
+        private static final class Sections extends SafeConstructor {
+
+            Sections() {
+                super(lenientOptions());
+                this.yamlConstructors.put(null, new AbstractConstruct() {
+
+                    @Override
+                    public Object construct(Node node) {
+                        return (node instanceof ScalarNode scalar) ? scalar.getValue() : null;
+                    }
+
+                });
+            }
+
+            private static LoaderOptions lenientOptions() {
+                LoaderOptions options = new LoaderOptions();
+                options.setMaxAliasesForCollections(Integer.MAX_VALUE);
+                options.setAllowRecursiveKeys(true);
+                options.setWarnOnDuplicateKeys(false);
+                return options;
+            }
+
+            /** One map: its keys made plain, its merges resolved. */
+            void prepare(MappingNode map, Set<Node> prepared) {
+                if (prepared.add(map)) {
+                    map.setValue(map.getValue()
+                        .stream()
+                        .map((tuple) -> new NodeTuple(KeyNode.of(tuple.getKeyNode()), tuple.getValueNode()))
+                        .collect(Collectors.toCollection(ArrayList::new)));
+                    flattenMapping(map);
+                }
+            }
+
+            /** Every map that {@code node} holds, depth first, as Spring would build them. */
+            void prepareAll(Node node, Set<Node> prepared) {
+                if (node instanceof MappingNode map) {
+                    if (prepared.contains(map)) {
+                        return;
+                    }
+                    prepare(map, prepared);
+                    for (NodeTuple tuple : map.getValue()) {
+                        prepareAll(tuple.getValueNode(), prepared);
+                    }
+                }
+                else if (node instanceof SequenceNode sequence && prepared.add(sequence)) {
+                    for (Node item : sequence.getValue()) {
+                        prepareAll(item, prepared);
+                    }
+                }
+            }
+
         }
 
         private final class EntryConstructor extends SafeConstructor {

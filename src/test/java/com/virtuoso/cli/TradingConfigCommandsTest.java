@@ -120,6 +120,13 @@ class TradingConfigCommandsTest {
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(78);
         assertThat(run.err()).contains("web_server: *defaults").contains("by hand").contains("Nothing was changed");
         assertThat(Files.readString(trading)).isEqualTo(text);
+
+        // a block merged into the top level: a block added beside it would replace all of it
+        String merged = "defaults: &d {web_server: {host: \"127.0.0.1\", port: " + port + "}}\n<<: *d\n";
+        Files.writeString(trading, merged);
+        CliRun refused = CliRun.withTradingConfig(trading, "update-config", "9100", "--config", application.toString());
+        assertThat(refused.exitCode()).as(refused.out() + refused.err()).isEqualTo(78);
+        assertThat(Files.readString(trading)).isEqualTo(merged);
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -15,8 +16,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.OriginTrackedMapPropertySource;
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.FileSystemResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -230,6 +235,71 @@ class TradingConfigFileTest {
         assertThat(environment.getProperty("server.port")).isEqualTo("8500");
         assertThat(environment.getProperty("server.address")).isEqualTo("127.0.0.1");
         assertThat(warnings).isEmpty();
+    }
+
+    /** Files Spring reads whole: the web_server entries must come out as it reads them. */
+    static Stream<String> filesSpringReads() {
+        return Stream.of(TRADING_CONFIG.replace("  log_level: \"warn\"\n", ""),
+                // a merge after the block's own key: the block's key wins
+                "defaults: &d {port: 8000, host: 127.0.0.1}\nweb_server:\n  port: 8500\n  <<: *d\n",
+                "a: &a {port: 1}\nweb_server:\n  port: 8500\n  <<: [*a]\n",
+                // a merge inside a list item
+                "d: &d {url: \"https://hooks.example.invalid/x\"}\nweb_server:\n  alerts:\n    webhooks:\n"
+                        + "      - {<<: *d, format: slack}\n",
+                // an anchor that merges another, used twice
+                "base: &base {port: 8500}\nmid: &mid {<<: *base, host: 127.0.0.1}\nweb_server: {<<: *mid}\n"
+                        + "other: {<<: *mid}\n",
+                // a merge at the root
+                "defaults: &d {web_server: {port: 8500}}\n<<: *d\n",
+                // several documents, block and dotted keys
+                "web_server:\n  port: 8500\n---\nweb_server.host: 127.0.0.1\nweb_server:\n  fallback_ports: [8501, 8502]\n",
+                "\uFEFFweb_server:\n port: 8500\n timeout_keep_alive: 7\n");
+    }
+
+    @ParameterizedTest
+    @MethodSource("filesSpringReads")
+    void theEntriesAreWhatSpringReadsOfTheWholeFile(String yaml) throws Exception {
+        Path file = tradingConfig(yaml);
+        Map<String, String> spring = new TreeMap<>();
+        for (PropertySource<?> document : new YamlPropertySourceLoader().load("whole", new FileSystemResource(file))) {
+            OriginTrackedMapPropertySource values = (OriginTrackedMapPropertySource) document;
+            for (String name : values.getPropertyNames()) {
+                if (name.startsWith("web_server")) {
+                    // a later document over an earlier one
+                    spring.put(name, values.getProperty(name) + " @ " + values.getOrigin(name));
+                }
+            }
+        }
+        StandardEnvironment environment = environment(List.of(), Map.of(), "");
+        assertThat(TradingConfigFile.addTo(environment, file, warnings::add)).isPresent();
+        Map<String, String> ours = new TreeMap<>();
+        environment.getPropertySources()
+            .stream()
+            .filter((source) -> source.getName().contains("(web_server block"))
+            .map(OriginTrackedMapPropertySource.class::cast)
+            .forEach((source) -> {
+                for (String name : source.getPropertyNames()) {
+                    ours.putIfAbsent(name, source.getProperty(name) + " @ " + source.getOrigin(name));
+                }
+            });
+        assertThat(spring).isNotEmpty();
+        assertThat(ours).isEqualTo(spring);
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void aBlockYamlCannotBuildNamesTheFileAndQuotesNoValue() throws Exception {
+        StandardEnvironment environment = environment(List.of(), Map.of(), "");
+        Path file = tradingConfig("web_server:\n  port: !!int secret-8500\n");
+        assertThatExceptionOfType(UnusableConfigFileException.class)
+            .isThrownBy(() -> TradingConfigFile.addTo(environment, file, warnings::add))
+            .withMessageContaining(file + ": its web_server block cannot be read")
+            .withMessageNotContaining("secret");
+        Path twice = tradingConfig("web_server:\n  port: 8500\nweb_server:\n  port: 8501\n");
+        assertThatExceptionOfType(MalformedYamlException.class)
+            .isThrownBy(() -> TradingConfigFile.addTo(environment, twice, warnings::add))
+            .satisfies((malformed) -> assertThat(malformed.malformed().description()).contains("line 3")
+                .contains("duplicate key web_server"));
     }
 
     @Test
