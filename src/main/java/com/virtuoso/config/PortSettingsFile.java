@@ -34,16 +34,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.AbstractConstruct;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Updates the port settings of a config file, YAML or, by its name, {@code .properties}, whole or
@@ -233,7 +229,7 @@ public final class PortSettingsFile {
     }
 
     private static Map<String, Long> topLevelKeys(String document) {
-        Node root = new Yaml(AnyTagConstructor.loaderOptions()).compose(new StringReader(document));
+        Node root = new Yaml(AnyTagConstructor.options()).compose(new StringReader(document));
         return (root instanceof MappingNode mapping) ? mapping.getValue()
             .stream()
             .map(NodeTuple::getKeyNode)
@@ -499,42 +495,6 @@ public final class PortSettingsFile {
             }
         }
         return (port instanceof Integer number) ? number : null;
-    }
-
-    /**
-     * Reads a value with a tag it does not know (another component's {@code !ENV ${KEY}} in
-     * config/config.yaml, which the server never reads) as the plain value it is written as: this
-     * file only looks for the port in it and counts its documents. Many aliases (51 services
-     * merging {@code <<: *defaults}) are no error either: the file is the operator's own, and only
-     * its top-level keys are looked at, so no alias is ever walked through.
-     */
-    private static final class AnyTagConstructor extends SafeConstructor {
-
-        AnyTagConstructor() {
-            super(loaderOptions());
-            this.yamlConstructors.put(null, new AbstractConstruct() {
-
-                @Override
-                public Object construct(Node node) {
-                    return switch (node.getNodeId()) {
-                        case scalar -> constructScalar((ScalarNode) node);
-                        case sequence -> constructSequence((SequenceNode) node);
-                        default -> constructMapping((MappingNode) node);
-                    };
-                }
-
-            });
-        }
-
-        private static LoaderOptions loaderOptions() {
-            LoaderOptions options = new LoaderOptions();
-            options.setMaxAliasesForCollections(Integer.MAX_VALUE);
-            options.setCodePointLimit(Integer.MAX_VALUE); // as Spring reads it: no size limit
-            // duplicate keys are another component's business, not a line on the operator's terminal
-            options.setWarnOnDuplicateKeys(false);
-            return options;
-        }
-
     }
 
 }

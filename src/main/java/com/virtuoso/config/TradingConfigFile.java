@@ -20,7 +20,6 @@ import java.util.stream.Collectors;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.AbstractConstruct;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -285,30 +284,9 @@ public final class TradingConfigFile {
 
         /**
          * Prepares the maps of the other sections as building them would (keys plain, merges
-         * resolved), without building them: any tag, duplicate keys (the last one wins, as
-         * SnakeYAML reads them) and warnings are no business of Virtuoso's.
+         * resolved), without building them: their tags and duplicate keys are no business of Virtuoso's.
          */
-        private static final class Sections extends SafeConstructor {
-
-            Sections() {
-                super(lenientOptions());
-                this.yamlConstructors.put(null, new AbstractConstruct() {
-
-                    @Override
-                    public Object construct(Node node) {
-                        return (node instanceof ScalarNode scalar) ? scalar.getValue() : null;
-                    }
-
-                });
-            }
-
-            private static LoaderOptions lenientOptions() {
-                LoaderOptions options = new LoaderOptions();
-                options.setMaxAliasesForCollections(Integer.MAX_VALUE);
-                options.setAllowRecursiveKeys(true);
-                options.setWarnOnDuplicateKeys(false);
-                return options;
-            }
+        private static final class Sections extends AnyTagConstructor {
 
             /** One map: its keys made plain, its merges resolved. */
             void prepare(MappingNode map, Set<Node> prepared) {
