@@ -40,6 +40,8 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Updates the port settings of a config file, YAML or, by its name, {@code .properties}, whole or
@@ -203,7 +205,7 @@ public final class PortSettingsFile {
                 + String.join("", Arrays.asList(lines).subList(end, lines.length));
         try {
             if (Integer.valueOf(port).equals(port(parse(edited), key))
-                    && documents(after).size() == Math.max(documents, 1) && !addsATopLevelKeyTwice(document, edited)) {
+                    && documents(after).size() == Math.max(documents, 1) && !addsATopLevelKeyTwice(document, edited, key)) {
                 return new Edit(after, oldPort);
             }
         }
@@ -218,22 +220,45 @@ public final class PortSettingsFile {
      * Whether {@code edited} has a top-level key more often than {@code before} had it: a block
      * added below one the line editor did not recognise ({@code web_server: *defaults}), which a
      * reader that takes the last key would read, but a stricter one refuses. Or {@code before}
-     * merges keys into its top level ({@code <<: *defaults}): a block added beside one merged in
-     * would replace all of it, not just the port.
+     * merges the block of {@code key} into its top level ({@code <<: *defaults}): a block added
+     * beside the merged one replaces all of it, not just the port.
      */
-    private static boolean addsATopLevelKeyTwice(String before, String edited) {
-        Map<String, Long> was = topLevelKeys(before);
-        return was.containsKey("<<") || topLevelKeys(edited).entrySet()
+    private static boolean addsATopLevelKeyTwice(String before, String edited, String key) {
+        Node root = compose(before);
+        if (root instanceof MappingNode mapping && mapping.getValue()
             .stream()
-            .anyMatch((key) -> key.getValue() > Math.max(1, was.getOrDefault(key.getKey(), 0L)));
+            .filter((tuple) -> tuple.getKeyNode().getTag().equals(Tag.MERGE))
+            .anyMatch((merge) -> supplies(merge.getValueNode(), key))) {
+            return true;
+        }
+        Map<String, Long> was = topLevelKeys(root);
+        return topLevelKeys(compose(edited)).entrySet()
+            .stream()
+            .anyMatch((entry) -> entry.getValue() > Math.max(1, was.getOrDefault(entry.getKey(), 0L)));
     }
 
-    private static Map<String, Long> topLevelKeys(String document) {
-        Node root = new Yaml(AnyTagConstructor.options()).compose(new StringReader(document));
-        return (root instanceof MappingNode mapping) ? mapping.getValue()
+    /** Whether the map (or list of maps) a merge key takes in has a top-level key of {@code key}'s block. */
+    private static boolean supplies(Node merged, String key) {
+        if (merged instanceof SequenceNode sequence) {
+            return sequence.getValue().stream().anyMatch((item) -> supplies(item, key));
+        }
+        return merged instanceof MappingNode map && map.getValue()
             .stream()
             .map(NodeTuple::getKeyNode)
             .filter(ScalarNode.class::isInstance)
+            .map((keyNode) -> ((ScalarNode) keyNode).getValue().replace('_', '-'))
+            .anyMatch((name) -> (key + ".").startsWith(name + ".") || name.startsWith(key));
+    }
+
+    private static Node compose(String document) {
+        return new Yaml(AnyTagConstructor.options()).compose(new StringReader(document));
+    }
+
+    private static Map<String, Long> topLevelKeys(Node root) {
+        return (root instanceof MappingNode mapping) ? mapping.getValue()
+            .stream()
+            .map(NodeTuple::getKeyNode)
+            .filter((keyNode) -> keyNode instanceof ScalarNode && !keyNode.getTag().equals(Tag.MERGE))
             .collect(Collectors.groupingBy((keyNode) -> ((ScalarNode) keyNode).getValue(), Collectors.counting()))
                 : Map.of();
     }

@@ -127,6 +127,19 @@ class TradingConfigCommandsTest {
         CliRun refused = CliRun.withTradingConfig(trading, "update-config", "9100", "--config", application.toString());
         assertThat(refused.exitCode()).as(refused.out() + refused.err()).isEqualTo(78);
         assertThat(Files.readString(trading)).isEqualTo(merged);
+        // the same, with the merge key written as its tag
+        String tagged = "defaults: &d {web_server: {host: \"127.0.0.1\", port: " + port + "}}\n!!merge x: *d\n";
+        Files.writeString(trading, tagged);
+        assertThat(CliRun.withTradingConfig(trading, "update-config", "9100", "--config", application.toString())
+            .exitCode()).isEqualTo(78);
+        assertThat(Files.readString(trading)).isEqualTo(tagged);
+
+        // a merge of other keys beside the block: its port is edited where it is
+        String other = "common: &c {log_level: info}\n<<: *c\nweb_server:\n  port: " + port + "\n";
+        Files.writeString(trading, other);
+        CliRun edited = CliRun.withTradingConfig(trading, "update-config", "9100", "--config", application.toString());
+        assertThat(edited.exitCode()).as(edited.out() + edited.err()).isZero();
+        assertThat(Files.readString(trading)).isEqualTo(other.replace("port: " + port, "port: 9100"));
     }
 
     @Test
