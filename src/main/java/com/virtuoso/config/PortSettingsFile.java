@@ -205,7 +205,8 @@ public final class PortSettingsFile {
                 + String.join("", Arrays.asList(lines).subList(end, lines.length));
         try {
             if (Integer.valueOf(port).equals(port(parse(edited), key))
-                    && documents(after).size() == Math.max(documents, 1) && !addsATopLevelKeyTwice(document, edited, key)) {
+                    && documents(after).size() == Math.max(documents, 1)
+                    && !addsATopLevelKeyTwice(document, edited, key)) {
                 return new Edit(after, oldPort);
             }
         }
@@ -274,7 +275,8 @@ public final class PortSettingsFile {
                 ? " and " + ConfigKeys.display(ConfigKeys.PREFIX + ".fallback-ports") + ": " + fallbacks : "");
         return new UnusableConfigFileException("Cannot set " + display + " to " + port + " in " + target
                 + " by editing its lines: the edited file would not read back with that port, as when the value is "
-                + "written over several lines or the block is an alias (web_server: *defaults). Fix: set " + settings + " in " + target + " by hand. Nothing was changed.",
+                + "written over several lines or the block is an alias (web_server: *defaults). Fix: set " + settings
+                + " in " + target + " by hand. Nothing was changed.",
                 cause);
     }
 

@@ -291,10 +291,7 @@ public final class TradingConfigFile {
             /** One map: its keys made plain, its merges resolved. */
             void prepare(MappingNode map, Set<Node> prepared) {
                 if (prepared.add(map)) {
-                    map.setValue(map.getValue()
-                        .stream()
-                        .map((tuple) -> new NodeTuple(KeyNode.of(tuple.getKeyNode()), tuple.getValueNode()))
-                        .collect(Collectors.toCollection(ArrayList::new)));
+                    KeyNode.makeKeysPlain(map);
                     flattenMapping(map);
                 }
             }
@@ -338,11 +335,7 @@ public final class TradingConfigFile {
                     return tracked(node, super.constructObject(node));
                 }
                 if (node instanceof MappingNode mapping) {
-                    // a list SnakeYAML may change (merge keys are taken out of it)
-                    mapping.setValue(mapping.getValue()
-                        .stream()
-                        .map((tuple) -> new NodeTuple(KeyNode.of(tuple.getKeyNode()), tuple.getValueNode()))
-                        .collect(Collectors.toCollection(ArrayList::new)));
+                    KeyNode.makeKeysPlain(mapping);
                 }
                 return super.constructObject(node);
             }
@@ -363,7 +356,15 @@ public final class TradingConfigFile {
                 super(node.getTag(), node.getValue(), node.getStartMark(), node.getEndMark(), node.getScalarStyle());
             }
 
-            static Node of(Node node) {
+            /** Makes the scalar keys of {@code map} key nodes, in a list SnakeYAML may change (merges are taken out). */
+            static void makeKeysPlain(MappingNode map) {
+                map.setValue(map.getValue()
+                    .stream()
+                    .map((tuple) -> new NodeTuple(of(tuple.getKeyNode()), tuple.getValueNode()))
+                    .collect(Collectors.toCollection(ArrayList::new)));
+            }
+
+            private static Node of(Node node) {
                 return (node instanceof ScalarNode scalar && !(node instanceof KeyNode)) ? new KeyNode(scalar) : node;
             }
 
