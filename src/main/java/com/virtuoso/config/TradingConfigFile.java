@@ -356,7 +356,7 @@ public final class TradingConfigFile {
                 super(node.getTag(), node.getValue(), node.getStartMark(), node.getEndMark(), node.getScalarStyle());
             }
 
-            /** Makes the scalar keys of {@code map} key nodes, in a list SnakeYAML may change (merges are taken out). */
+            /** Makes the scalar keys of {@code map} key nodes, in a list SnakeYAML may change. */
             static void makeKeysPlain(MappingNode map) {
                 map.setValue(map.getValue()
                     .stream()
