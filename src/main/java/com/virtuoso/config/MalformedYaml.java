@@ -2,6 +2,7 @@ package com.virtuoso.config;
 
 import java.nio.file.Path;
 
+import org.yaml.snakeyaml.constructor.ConstructorException;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -22,15 +23,25 @@ public record MalformedYaml(String file, MarkedYAMLException failure) {
     public String description() {
         Mark mark = failure.getProblemMark();
         // the trading system's file holds other components' settings, secrets among them: never quote its lines
-        return file + " is not valid YAML, at " + where() + ": " + failure.getProblem()
+        return file + (isUnknownTag() ? " uses a YAML tag Spring does not read, at " : " is not valid YAML, at ")
+                + where() + ": " + failure.getProblem()
                 + ((mark != null && !isTradingConfig()) ? System.lineSeparator() + mark.get_snippet() : "");
     }
 
     public String action() {
-        String fix = "Fix " + file + " at " + where() + ": indent with spaces, write one key per line, and quote "
-                + "values that contain ':' or '#'.";
+        String fix = isUnknownTag()
+                ? "Write the value itself in " + file + " at " + where() + ", without the tag; for an environment "
+                        + "variable, Spring reads ${NAME} as it is."
+                : "Fix " + file + " at " + where() + ": indent with spaces, write one key per line, and quote "
+                        + "values that contain ':' or '#'.";
         return isTradingConfig() ? fix + " Virtuoso parses the whole file to find its web_server block; or move "
                 + "that block into config/application.yaml." : fix;
+    }
+
+    /** Valid YAML with a tag ({@code !ENV ${KEY}}) that Spring's loader has no constructor for. */
+    private boolean isUnknownTag() {
+        return failure instanceof ConstructorException && failure.getProblem() != null
+                && failure.getProblem().startsWith("could not determine a constructor for the tag");
     }
 
     private boolean isTradingConfig() {

@@ -303,6 +303,21 @@ class TradingConfigFileTest {
     }
 
     @Test
+    void aTagInTheBlockIsNamedAsATagNotAsBrokenYaml() throws Exception {
+        StandardEnvironment environment = environment(List.of(), Map.of(), "");
+        Path file = tradingConfig("exchange:\n  key: !ENV ${KEY}\nweb_server:\n  port: !ENV ${PORT}\n");
+        assertThatExceptionOfType(MalformedYamlException.class)
+            .isThrownBy(() -> TradingConfigFile.addTo(environment, file, warnings::add))
+            .satisfies((malformed) -> {
+                assertThat(malformed.malformed().description()).contains("uses a YAML tag Spring does not read")
+                    .contains("line 4")
+                    .contains("!ENV")
+                    .doesNotContain("not valid YAML");
+                assertThat(malformed.malformed().action()).contains("without the tag").contains("${NAME}");
+            });
+    }
+
+    @Test
     void aBlockThatIsAValueIsAWarning() throws Exception {
         StandardEnvironment environment = environment(List.of(), Map.of(), "");
         Path file = tradingConfig("database:\n  port: 5432\nweb_server: 8500\n");
