@@ -206,7 +206,7 @@ public final class PortSettingsFile {
         try {
             if (Integer.valueOf(port).equals(port(parse(edited), key))
                     && documents(after).size() == Math.max(documents, 1)
-                    && !addsATopLevelKeyTwice(document, edited, key)) {
+                    && !wouldDoubleABlock(document, edited, key)) {
                 return new Edit(after, oldPort);
             }
         }
@@ -224,7 +224,7 @@ public final class PortSettingsFile {
      * merges the block of {@code key} into its top level ({@code <<: *defaults}): a block added
      * beside the merged one replaces all of it, not just the port.
      */
-    private static boolean addsATopLevelKeyTwice(String before, String edited, String key) {
+    private static boolean wouldDoubleABlock(String before, String edited, String key) {
         Node root = compose(before);
         if (root instanceof MappingNode mapping && mapping.getValue()
             .stream()

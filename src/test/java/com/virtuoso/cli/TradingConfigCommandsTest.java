@@ -1,5 +1,6 @@
 package com.virtuoso.cli;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -103,8 +104,7 @@ class TradingConfigCommandsTest {
         }
         String text = "exchange:\n  api_key: !ENV ${BINANCE_KEY}\n" + strategies + "web_server:\n  port: " + port
                 + "\n";
-        Files.writeString(trading, text);
-        CliRun run = CliRun.withTradingConfig(trading, "update-config", "9100", "--config", application.toString());
+        CliRun run = updateConfigTo9100(text);
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(Files.readString(trading)).isEqualTo(text.replace("  port: " + port, "  port: 9100"));
     }
@@ -116,28 +116,24 @@ class TradingConfigCommandsTest {
         CliRun shown = CliRun.withTradingConfig(trading, "show-config", "--json", "--config", application.toString());
         assertThat(setting(JsonMapper.shared().readTree(shown.out()), "port").get("value").asInt()).isEqualTo(port);
         // a second web_server: block below the alias would read back with the port, but is a duplicate key
-        CliRun run = CliRun.withTradingConfig(trading, "update-config", "9100", "--config", application.toString());
+        CliRun run = updateConfigTo9100(text);
         assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(78);
         assertThat(run.err()).contains("web_server: *defaults").contains("by hand").contains("Nothing was changed");
         assertThat(Files.readString(trading)).isEqualTo(text);
 
         // a block merged into the top level: a block added beside it would replace all of it
         String merged = "defaults: &d {web_server: {host: \"127.0.0.1\", port: " + port + "}}\n<<: *d\n";
-        Files.writeString(trading, merged);
-        CliRun refused = CliRun.withTradingConfig(trading, "update-config", "9100", "--config", application.toString());
+        CliRun refused = updateConfigTo9100(merged);
         assertThat(refused.exitCode()).as(refused.out() + refused.err()).isEqualTo(78);
         assertThat(Files.readString(trading)).isEqualTo(merged);
         // the same, with the merge key written as its tag
         String tagged = "defaults: &d {web_server: {host: \"127.0.0.1\", port: " + port + "}}\n!!merge x: *d\n";
-        Files.writeString(trading, tagged);
-        assertThat(CliRun.withTradingConfig(trading, "update-config", "9100", "--config", application.toString())
-            .exitCode()).isEqualTo(78);
+        assertThat(updateConfigTo9100(tagged).exitCode()).isEqualTo(78);
         assertThat(Files.readString(trading)).isEqualTo(tagged);
 
         // a merge of other keys beside the block: its port is edited where it is
         String other = "common: &c {log_level: info}\n<<: *c\nweb_server:\n  port: " + port + "\n";
-        Files.writeString(trading, other);
-        CliRun edited = CliRun.withTradingConfig(trading, "update-config", "9100", "--config", application.toString());
+        CliRun edited = updateConfigTo9100(other);
         assertThat(edited.exitCode()).as(edited.out() + edited.err()).isZero();
         assertThat(Files.readString(trading)).isEqualTo(other.replace("port: " + port, "port: 9100"));
     }
@@ -183,6 +179,12 @@ class TradingConfigCommandsTest {
             }
         }
         throw new AssertionError("no setting " + key + " in " + report);
+    }
+
+    /** Writes {@code text} as config/config.yaml and runs {@code update-config 9100} on it. */
+    private CliRun updateConfigTo9100(String text) throws IOException {
+        Files.writeString(trading, text);
+        return CliRun.withTradingConfig(trading, "update-config", "9100", "--config", application.toString());
     }
 
 }
