@@ -137,6 +137,10 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
                 : stopped.remaining().isEmpty() ? "Stopped Virtuoso " + pids(holders) + ", but port " + port
                         + " is still taken after " + timeoutSeconds + " s: its socket has not closed; check it with: "
                         + RunningJar.command() + " ports check " + port
+                : !ListenerShutdown.newcomers(stopped.remaining(), holders).isEmpty() ? "Port " + port
+                        + " is held by " + pids(stopped.remaining()) + " now, not only by the servers stopped (a "
+                        + "child that inherited the socket, or a listener started since); check it with: "
+                        + RunningJar.command() + " ports check " + port
                 : "Port " + port + " is still held by " + pids(stopped.remaining()) + " after " + timeoutSeconds
                         + " s; stop it with: " + RunningJar.command() + " ports kill " + port + " --force";
         return report(new Report(port, holders, "stop-virtuoso", null, stopped.free(), message));

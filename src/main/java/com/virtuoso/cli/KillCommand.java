@@ -134,6 +134,10 @@ class KillCommand extends ConfiguredCommand implements Callable<Integer> {
         }
         ListenerShutdown.Result result = shutdown.stop(port, holders, Duration.ofSeconds(timeoutSeconds), force);
         List<String> reasons = new ArrayList<>(result.unsent());
+        ListenerShutdown.newcomers(result.remaining(), holders).forEach((newcomer) -> reasons.add("PID "
+                + newcomer.pid() + " was sent no signal: it was not among the holders of port " + port + " when they "
+                + "were looked up (a child that inherited the socket, or a listener started since); to stop it "
+                + "too, run ports kill " + port + " again"));
         boolean free = result.free();
         if (result.remaining().isEmpty()) {
             // the holders named are gone; the port is free only if the server's own bind says so
@@ -207,7 +211,7 @@ class KillCommand extends ConfiguredCommand implements Callable<Integer> {
                 }
                 else if (!report.remaining().isEmpty()) {
                     printHolders("Port " + port + " is still held by:", report.remaining());
-                    if (report.reasons().isEmpty()) {
+                    if (signalledButStillHolding(report)) {
                         out().println(force ? "It survived SIGKILL: check it with ports check " + port
                                 : "Pass --force to send SIGKILL after " + timeoutSeconds + " s.");
                     }
@@ -218,6 +222,16 @@ class KillCommand extends ConfiguredCommand implements Callable<Integer> {
         out().flush();
         err().flush();
         return exitCode;
+    }
+
+    /**
+     * Whether a process this stop signalled still holds the port: one of the holders it was asked to
+     * stop is among those remaining, and every reason given is about a newcomer (none says that a
+     * signal could not be sent).
+     */
+    private static boolean signalledButStillHolding(Report report) {
+        int newcomers = ListenerShutdown.newcomers(report.remaining(), report.holders()).size();
+        return report.remaining().size() > newcomers && report.reasons().size() == newcomers;
     }
 
     private void printHolders(String heading, List<PortHolder> holders) {

@@ -73,6 +73,15 @@ public final class ListenerShutdown {
 
     }
 
+    /**
+     * Those of {@code remaining} that are not among {@code stopped}, the holders a stop was asked
+     * to stop: a child that inherited the socket from one of them (as a process that forks on
+     * SIGTERM leaves it), or a listener that started since. A stop never signals them.
+     */
+    public static List<PortHolder> newcomers(List<PortHolder> remaining, List<PortHolder> stopped) {
+        return remaining.stream().filter((holder) -> stopped.stream().noneMatch(holder::isSameProcessAs)).toList();
+    }
+
     /** Why each of {@code holders} that must not be stopped must not; empty when all may be. */
     public List<String> refusals(List<PortHolder> holders, boolean force) {
         return holders.stream().map((holder) -> refusal(holder, force)).flatMap(Optional::stream).toList();
@@ -113,11 +122,11 @@ public final class ListenerShutdown {
         Set<String> sockets = holderLookup.socketsHeldBy(port, holders.stream().map(PortHolder::pid).toList());
         List<String> unsent = new ArrayList<>();
         boolean blocked = signalAll(port, holders, false, new ArrayList<>(), unsent);
-        Waited waited = awaitFree(port, sockets, blocked ? Duration.ZERO : grace);
+        Waited waited = awaitFree(port, holders, sockets, blocked ? Duration.ZERO : grace);
         List<Long> killed = new ArrayList<>();
         if (!waited.free() && force) {
             blocked = signalAll(port, holders, true, killed, unsent);
-            waited = awaitFree(port, sockets, blocked ? Duration.ZERO : AFTER_KILL);
+            waited = awaitFree(port, holders, sockets, blocked ? Duration.ZERO : AFTER_KILL);
         }
         return new Result(waited.free(), waited.holders(), killed, unsent);
     }
@@ -180,15 +189,21 @@ public final class ListenerShutdown {
      * The port is free once no process holds it and none of {@code sockets}, the listeners the
      * holders held before the first signal, is left in the kernel's tables: a process that has
      * exited has released its descriptors a moment before the kernel closes the socket behind them.
+     * Once only {@linkplain #newcomers newcomers} hold the port, nothing is left to wait for: none
+     * of them was signalled.
      */
-    private Waited awaitFree(int port, Set<String> sockets, Duration within) {
+    private Waited awaitFree(int port, List<PortHolder> stopped, Set<String> sockets, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         Waited waited = look(port, sockets);
-        while (!waited.free() && System.nanoTime() < deadline) {
+        while (!waited.free() && !onlyNewcomers(waited.holders(), stopped) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(POLL.toNanos());
             waited = look(port, sockets);
         }
         return waited;
+    }
+
+    private static boolean onlyNewcomers(List<PortHolder> holders, List<PortHolder> stopped) {
+        return !holders.isEmpty() && newcomers(holders, stopped).size() == holders.size();
     }
 
     private Waited look(int port, Set<String> sockets) {

@@ -29,6 +29,20 @@ public record PortHolder(long pid, String user, Instant startTime, Long startTic
         this(pid, user, startTime, null, command);
     }
 
+    /**
+     * Whether {@code other} names the same process: the same PID, started at the same moment (in
+     * kernel ticks when both know them, as those do not move with the wall clock).
+     */
+    public boolean isSameProcessAs(PortHolder other) {
+        if (pid != other.pid) {
+            return false;
+        }
+        if (startTicks != null && other.startTicks != null) {
+            return startTicks.equals(other.startTicks);
+        }
+        return startTime != null && startTime.equals(other.startTime);
+    }
+
     /** The holder as people read it in a log line: {@code PID 4242 (python3 -m http.server 8000)}. */
     public String describe() {
         return "PID " + pid + " (" + command + ")";

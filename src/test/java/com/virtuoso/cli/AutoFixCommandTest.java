@@ -18,6 +18,7 @@ import com.virtuoso.ports.PortProbe;
 import com.virtuoso.ports.UnclassifiableBindFailures;
 import com.virtuoso.state.StateDirectory;
 import com.virtuoso.testing.FreePorts;
+import com.virtuoso.testing.HandOverListener;
 import com.virtuoso.testing.ListenerProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -144,6 +145,22 @@ class AutoFixCommandTest {
             assertThat(run.out()).contains("Stopped Virtuoso " + server.pid());
             assertThat(server.awaitExit(Duration.ofSeconds(10))).isTrue();
             assertThat(Files.readString(config)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void aChildThatTookOurServersSocketOverIsNamedNotWaitedFor() throws Exception {
+        List<Integer> ports = FreePorts.pick(2);
+        Path config = config(ports);
+        try (HandOverListener server = HandOverListener.start("127.0.0.1", ports.get(0))) {
+            Instant started = ProcessHandle.of(server.pid()).orElseThrow().info().startInstant().orElseThrow();
+            new InstanceRegistry(StateDirectory.open(directory.resolve("state"))).register(new InstanceRecord(server.pid(), started,
+                    "127.0.0.1", ports.get(0), ports.get(0), "test", directory.toString(), config.toString()));
+            CliRun run = CliRun.of("auto-fix", "--yes", "--timeout", "60", "--config", config.toString());
+            long child = server.child().orElseThrow();
+            assertThat(run.exitCode()).as(run.out()).isOne();
+            assertThat(run.out()).contains("is held by " + child + " now, not only by the servers stopped")
+                .doesNotContain("after 60 s");
         }
     }
 

@@ -28,6 +28,7 @@ import com.virtuoso.ports.PortPrivileges;
 import com.virtuoso.ports.PortProbe;
 import com.virtuoso.ports.UnclassifiableBindFailures;
 import com.virtuoso.testing.FreePorts;
+import com.virtuoso.testing.HandOverListener;
 import com.virtuoso.testing.ListenerProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,6 +99,25 @@ class KillCommandTest {
             assertThat(forced.exitCode()).isZero();
             assertThat(forced.out()).contains("is free now");
             assertThat(stubborn.awaitExit(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
+    void aChildThatTookTheSocketOverIsNamedNotSaidToSurviveSigkill() throws Exception {
+        try (HandOverListener listener = HandOverListener.start("127.0.0.1", port)) {
+            long started = System.nanoTime();
+            CliRun forced = kill("--yes", "--timeout", "60", "--force");
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            long child = listener.child().orElseThrow();
+
+            assertThat(forced.exitCode()).as(forced.out()).isOne();
+            assertThat(forced.out()).contains("is still held by:")
+                .contains("PID " + child + " was sent no signal")
+                .contains("run ports kill " + port + " again")
+                .doesNotContain("survived SIGKILL");
+            assertThat(ProcessHandle.of(child)).get().matches(ProcessHandle::isAlive);
+            // nothing is waited for once only the child, never signalled, holds the port: not the 60 s
+            assertThat(took).isLessThan(Duration.ofSeconds(30));
         }
     }
 
