@@ -46,8 +46,14 @@ class PortsExhaustedFailureAnalyzer extends AbstractFailureAnalyzer<PortsExhaust
         int primary = exhausted.candidates().primary();
         String command = RunningJar.command();
         StringBuilder text = new StringBuilder("Solutions:").append(System.lineSeparator());
-        Optional<PortForwarder> forwarder = primaryForwarder(exhausted);
-        if (forwarder.isPresent()) {
+        Optional<PublishedPort> published = primaryPublished(exhausted);
+        Optional<PortForwarder> forwarder = primaryForwarder(exhausted, published);
+        if (published.filter((port) -> !port.containers().isEmpty()).isPresent()) {
+            // the engine named the container(s): the command to run, whole
+            text.append("1. Stop the container that publishes port ").append(primary).append(": ")
+                .append(published.get().stopCommand()).append(System.lineSeparator());
+        }
+        else if (forwarder.isPresent()) {
             // ports kill refuses to signal the forwarder: the container holds the port
             text.append("1. Stop the container that publishes port ").append(primary).append(" (named above): ")
                 .append(forwarder.get().cli()).append(" stop NAME; ")
@@ -79,18 +85,22 @@ class PortsExhaustedFailureAnalyzer extends AbstractFailureAnalyzer<PortsExhaust
     }
 
     /**
-     * The forwarder (docker-proxy, ...) holding the primary port for a container, if one does: the
-     * attempt's holder, or the published port when the forwarder is root's and was not seen (then
-     * the attempt has no holder, and {@code ports kill} would refuse).
+     * The primary port as a container engine publishes it: a forwarder holds it, or one of root's
+     * that this user cannot see and the engine named the container.
      */
-    private static Optional<PortForwarder> primaryForwarder(PortsExhaustedException exhausted) {
+    private static Optional<PublishedPort> primaryPublished(PortsExhaustedException exhausted) {
         int primary = exhausted.candidates().primary();
-        Optional<PortForwarder> published = exhausted.publishedPorts()
-            .stream()
-            .filter((port) -> port.port() == primary)
-            .findFirst()
-            .map(PublishedPort::forwarder);
-        return published.or(() -> exhausted.attempts()
+        return exhausted.publishedPorts().stream().filter((port) -> port.port() == primary).findFirst();
+    }
+
+    /**
+     * The forwarder (docker-proxy, ...) holding the primary port for a container, if one does: the
+     * published port's, or else the attempt's holder.
+     */
+    private static Optional<PortForwarder> primaryForwarder(PortsExhaustedException exhausted,
+            Optional<PublishedPort> published) {
+        int primary = exhausted.candidates().primary();
+        return published.map(PublishedPort::forwarder).or(() -> exhausted.attempts()
             .stream()
             .filter((attempt) -> attempt.port() == primary)
             .findFirst()

@@ -71,7 +71,7 @@ class PublishedPortIT {
                 JarProcess server = JarProcess.start(directory, Map.of("DOCKER_HOST", "unix://" + engine.socket()))) {
             assertThat(server.awaitExit(Duration.ofSeconds(120))).isEqualTo(75);
             assertThat(server.output()).contains(port + "  in use by " + CONTAINER + " PID " + proxy.pid())
-                .contains("1. Stop the container that publishes port " + port + " (named above): docker stop NAME")
+                .contains("1. Stop the container that publishes port " + port + ": docker stop vt-manual")
                 .doesNotContain("ports kill " + port);
             assertThat(proxy.isAlive()).isTrue();
         }

@@ -69,8 +69,7 @@ class PortsExhaustedFailureAnalyzerTest {
         assertThat(PortsExhaustedFailureAnalyzer.description(exhausted))
             .contains(port + "  in use by Docker container web (4d7ac333d3d4)");
         assertThat(PortsExhaustedFailureAnalyzer.action(exhausted))
-            .contains("1. Stop the container that publishes port " + port + " (named above): docker stop NAME; "
-                    + "docker ps --filter publish=" + port + " lists it")
+            .contains("1. Stop the container that publishes port " + port + ": docker stop web")
             .doesNotContain("ports kill");
     }
 
