@@ -251,6 +251,25 @@ class LauncherIT {
     }
 
     @Test
+    void aTrainingRunThatOutlastsItsBoundIsStoppedAndTheCommandStillAnswers() throws Exception {
+        // no training ends within a second: the bound must stop it, as it would stop one that hangs
+        Map<String, String> environment = Map.of(VIRTUOSO_JAR, JarProcess.jar(), "VIRTUOSO_TRAINING_TIMEOUT", "1");
+        try (ServerSocket held = hold()) {
+            String port = Integer.toString(held.getLocalPort());
+            Run plain = run(javaJar("ports", "check", port), Map.of());
+            Run launched = run(launcherCommand("ports", "check", port), environment);
+            assertThat(launched.exitCode()).isEqualTo(plain.exitCode());
+            assertThat(launched.stdout()).isEqualTo(plain.stdout());
+            assertThat(launched.stderr()).contains("the cli training run made no CDS archive");
+            try (Stream<Path> logs = Files.find(cache, 4, (path, attributes) -> path.endsWith("cli.log"))) {
+                assertThat(logs.toList()).singleElement()
+                    .satisfies((log) -> assertThat(Files.readString(log))
+                        .contains("stopped after 1 s (VIRTUOSO_TRAINING_TIMEOUT)"));
+            }
+        }
+    }
+
+    @Test
     void theLauncherIsShellcheckClean() throws Exception {
         Process shellcheck;
         try {
