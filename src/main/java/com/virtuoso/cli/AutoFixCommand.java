@@ -131,15 +131,16 @@ class AutoFixCommand extends ConfiguredCommand implements Callable<Integer> {
                     + (confirmation.dryRun ? " Dry run: nothing was sent." : " Nothing was stopped.")));
         }
         ListenerShutdown.Result stopped = shutdown.stop(port, holders, Duration.ofSeconds(timeoutSeconds), false);
+        List<PortHolder> newcomers = ListenerShutdown.newcomers(stopped.remaining(), holders);
         String message = stopped.free() ? "Stopped Virtuoso " + pids(holders) + "; port " + port + " is free now."
                 : !stopped.unsent().isEmpty() ? "Port " + port + " is still held by " + pids(stopped.remaining())
                         + ": " + String.join("; ", stopped.unsent())
                 : stopped.remaining().isEmpty() ? "Stopped Virtuoso " + pids(holders) + ", but port " + port
                         + " is still taken after " + timeoutSeconds + " s: its socket has not closed; check it with: "
                         + RunningJar.command() + " ports check " + port
-                : !ListenerShutdown.newcomers(stopped.remaining(), holders).isEmpty() ? "Port " + port
-                        + " is held by " + pids(stopped.remaining()) + " now, not only by the servers stopped (a "
-                        + "child that inherited the socket, or a listener started since); check it with: "
+                : newcomers.size() == stopped.remaining().size() ? "Port " + port + " is held by "
+                        + pids(newcomers) + " now: not among the servers stopped, and sent no signal (a child "
+                        + "that inherited the socket, or a listener started since); check it with: "
                         + RunningJar.command() + " ports check " + port
                 : "Port " + port + " is still held by " + pids(stopped.remaining()) + " after " + timeoutSeconds
                         + " s; stop it with: " + RunningJar.command() + " ports kill " + port + " --force";

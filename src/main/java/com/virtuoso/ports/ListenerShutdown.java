@@ -76,10 +76,18 @@ public final class ListenerShutdown {
     /**
      * Those of {@code remaining} that are not among {@code stopped}, the holders a stop was asked
      * to stop: a child that inherited the socket from one of them (as a process that forks on
-     * SIGTERM leaves it), or a listener that started since. A stop never signals them.
+     * SIGTERM leaves it), or a listener that started since. A stop never signals them. A holder
+     * under a stopped holder's PID whose start cannot be read (it exited between the look at its
+     * descriptors and the look at its start) is not one: it may be the stopped one, leaving.
      */
     public static List<PortHolder> newcomers(List<PortHolder> remaining, List<PortHolder> stopped) {
-        return remaining.stream().filter((holder) -> stopped.stream().noneMatch(holder::isSameProcessAs)).toList();
+        return remaining.stream()
+            .filter((holder) -> stopped.stream().noneMatch((known) -> mayBe(holder, known)))
+            .toList();
+    }
+
+    private static boolean mayBe(PortHolder holder, PortHolder known) {
+        return holder.isSameProcessAs(known) || (holder.pid() == known.pid() && !holder.hasKnownStart());
     }
 
     /** Why each of {@code holders} that must not be stopped must not; empty when all may be. */

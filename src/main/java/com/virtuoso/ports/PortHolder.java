@@ -43,6 +43,14 @@ public record PortHolder(long pid, String user, Instant startTime, Long startTic
         return startTime != null && startTime.equals(other.startTime);
     }
 
+    /**
+     * Whether its start is known, in ticks or in wall time: without it, the process cannot be told
+     * from one that reused its PID.
+     */
+    public boolean hasKnownStart() {
+        return startTicks != null || startTime != null;
+    }
+
     /** The holder as people read it in a log line: {@code PID 4242 (python3 -m http.server 8000)}. */
     public String describe() {
         return "PID " + pid + " (" + command + ")";

@@ -50,8 +50,10 @@ class PortsExhaustedFailureAnalyzer extends AbstractFailureAnalyzer<PortsExhaust
         Optional<PortForwarder> forwarder = primaryForwarder(exhausted, published);
         if (published.filter((port) -> !port.containers().isEmpty()).isPresent()) {
             // the engine named the container(s): the command to run, whole
-            text.append("1. Stop the container that publishes port ").append(primary).append(": ")
-                .append(published.get().stopCommand()).append(System.lineSeparator());
+            boolean one = published.get().containers().size() == 1;
+            text.append("1. Stop the container").append(one ? " that publishes" : "s that publish")
+                .append(" port ").append(primary).append(": ").append(published.get().stopCommand())
+                .append(System.lineSeparator());
         }
         else if (forwarder.isPresent()) {
             // ports kill refuses to signal the forwarder: the container holds the port

@@ -159,7 +159,7 @@ class AutoFixCommandTest {
             CliRun run = CliRun.of("auto-fix", "--yes", "--timeout", "60", "--config", config.toString());
             long child = server.child().orElseThrow();
             assertThat(run.exitCode()).as(run.out()).isOne();
-            assertThat(run.out()).contains("is held by " + child + " now, not only by the servers stopped")
+            assertThat(run.out()).contains("is held by " + child + " now: not among the servers stopped, and sent no signal")
                 .doesNotContain("after 60 s");
         }
     }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,18 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 class ListenerShutdownTest {
 
     private final PortHolderLookup lookup = new PortHolderLookup();
+
+    @Test
+    void aNewcomerIsAProcessKnownToBeAnotherNotOneWhoseStartCouldNotBeRead() {
+        Instant start = Instant.parse("2026-11-28T01:00:00Z");
+        PortHolder stopped = new PortHolder(4242, "alice", start, 1000L, "server");
+        PortHolder leaving = new PortHolder(4242, "unknown", null, null, "server"); // exited before its start was read
+        PortHolder reused = new PortHolder(4242, "alice", start.plusSeconds(5), 1500L, "other");
+        PortHolder child = new PortHolder(4343, "alice", start.plusSeconds(5), 1500L, "server");
+        PortHolder same = new PortHolder(4242, "alice", start, 1000L, "server");
+        assertThat(ListenerShutdown.newcomers(List.of(leaving, reused, child, same), List.of(stopped)))
+            .containsExactly(reused, child);
+    }
 
     @Test
     void aSignalThatCannotBeSentIsReportedNotWaitedOut() throws Exception {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A listener (python3) that, on SIGTERM, forks a child that keeps its socket and exits, as a
@@ -12,6 +13,7 @@ import java.util.OptionalLong;
  * being free. The test that starts one closes it, which stops the listener and its child by their
  * PIDs, and no other process; a child the test could not stop ends by itself after 5 minutes
  * (SIGALRM). Its standard input cannot tell it to stop: Java closes it as soon as the parent exits.
+ * The child lets go of the parent's standard output, so that it ends when the parent does.
  */
 public final class HandOverListener implements AutoCloseable {
 
@@ -24,6 +26,7 @@ public final class HandOverListener implements AutoCloseable {
                 child = os.fork()
                 if child == 0:
                     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
                     signal.alarm(300)
                     while True:
                         signal.pause()
@@ -68,10 +71,14 @@ public final class HandOverListener implements AutoCloseable {
 
     /**
      * The child that holds the socket once the listener was sent SIGTERM; waits for the listener
-     * to name it, or to exit without one (empty).
+     * to exit (up to 30 s) and reads the PID it printed; empty when it named none or still runs,
+     * as it does when nobody sent it SIGTERM.
      */
-    public OptionalLong child() throws IOException {
+    public OptionalLong child() throws IOException, InterruptedException {
         if (this.child == 0) {
+            if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
+                return OptionalLong.empty();
+            }
             String line = this.output.readLine();
             this.child = (line != null) ? Long.parseLong(line) : -1;
         }
@@ -79,12 +86,15 @@ public final class HandOverListener implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() throws IOException, InterruptedException {
         this.process.getOutputStream().close();
+        // SIGKILL cannot be caught: no child is made after it; one made before has printed its PID, unless
+        // the SIGKILL fell between the fork and the print (that child ends by itself, on its alarm)
+        this.process.destroyForcibly().waitFor();
+        child();
         if (this.child > 0) {
             ProcessHandle.of(this.child).ifPresent(ProcessHandle::destroyForcibly);
         }
-        this.process.destroyForcibly();
     }
 
 }
