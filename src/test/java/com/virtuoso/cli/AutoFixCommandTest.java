@@ -137,9 +137,7 @@ class AutoFixCommandTest {
         Path config = config(ports);
         String before = Files.readString(config);
         try (ListenerProcess server = ListenerProcess.start("127.0.0.1", ports.get(0))) {
-            Instant started = ProcessHandle.of(server.pid()).orElseThrow().info().startInstant().orElseThrow();
-            new InstanceRegistry(StateDirectory.open(directory.resolve("state"))).register(new InstanceRecord(server.pid(), started,
-                    "127.0.0.1", ports.get(0), ports.get(0), "test", directory.toString(), config.toString()));
+            registerAsVirtuoso(server.pid(), ports.get(0), config);
             CliRun run = CliRun.of("auto-fix", "--yes", "--config", config.toString());
             assertThat(run.exitCode()).isZero();
             assertThat(run.out()).contains("Stopped Virtuoso " + server.pid());
@@ -153,9 +151,7 @@ class AutoFixCommandTest {
         List<Integer> ports = FreePorts.pick(2);
         Path config = config(ports);
         try (HandOverListener server = HandOverListener.start("127.0.0.1", ports.get(0))) {
-            Instant started = ProcessHandle.of(server.pid()).orElseThrow().info().startInstant().orElseThrow();
-            new InstanceRegistry(StateDirectory.open(directory.resolve("state"))).register(new InstanceRecord(server.pid(), started,
-                    "127.0.0.1", ports.get(0), ports.get(0), "test", directory.toString(), config.toString()));
+            registerAsVirtuoso(server.pid(), ports.get(0), config);
             CliRun run = CliRun.of("auto-fix", "--yes", "--timeout", "60", "--config", config.toString());
             long child = server.child().orElseThrow();
             assertThat(run.exitCode()).as(run.out()).isOne();
@@ -171,10 +167,7 @@ class AutoFixCommandTest {
         Path otherConfig = Files.writeString(directory.resolve("other.yaml"), "web_server:\n");
         String before = Files.readString(config);
         try (ListenerProcess server = ListenerProcess.start("127.0.0.1", ports.get(0))) {
-            Instant started = ProcessHandle.of(server.pid()).orElseThrow().info().startInstant().orElseThrow();
-            new InstanceRegistry(StateDirectory.open(directory.resolve("state"))).register(new InstanceRecord(
-                    server.pid(), started, "127.0.0.1", ports.get(0), ports.get(0), "test", directory.toString(),
-                    otherConfig.toString()));
+            registerAsVirtuoso(server.pid(), ports.get(0), otherConfig);
             CliRun run = CliRun.of("auto-fix", "--yes", "--config", config.toString());
             assertThat(run.exitCode()).isZero();
             assertThat(run.out()).contains("a Virtuoso server of another deployment (config " + otherConfig + ")")
@@ -190,16 +183,20 @@ class AutoFixCommandTest {
         List<Integer> ports = FreePorts.pick(2);
         Path config = config(ports);
         try (ListenerProcess server = ListenerProcess.start("127.0.0.1", ports.get(0))) {
-            Instant started = ProcessHandle.of(server.pid()).orElseThrow().info().startInstant().orElseThrow();
-            new InstanceRegistry(StateDirectory.open(directory.resolve("state"))).register(new InstanceRecord(
-                    server.pid(), started, "127.0.0.1", ports.get(1), ports.get(1), "test", directory.toString(),
-                    config.toString()));
+            registerAsVirtuoso(server.pid(), ports.get(1), config);
             CliRun run = CliRun.of("auto-fix", "--dry-run", "--config", config.toString());
             assertThat(run.exitCode()).isOne();
             assertThat(run.out()).contains("your Virtuoso server registered on port " + ports.get(1))
                 .contains("will not be stopped");
             assertThat(server.isAlive()).isTrue();
         }
+    }
+
+    /** Registers {@code pid} in the test's state directory as a Virtuoso server on {@code port} with {@code config}. */
+    private void registerAsVirtuoso(long pid, int port, Path config) throws Exception {
+        Instant started = ProcessHandle.of(pid).orElseThrow().info().startInstant().orElseThrow();
+        new InstanceRegistry(StateDirectory.open(directory.resolve("state"))).register(new InstanceRecord(pid, started,
+                "127.0.0.1", port, port, "test", directory.toString(), config.toString()));
     }
 
     private Path config(List<Integer> ports) throws Exception {

@@ -226,16 +226,9 @@ class LauncherIT {
         Path blocked = Files.writeString(directory.resolve("not-a-directory"), "");
         Map<String, String> environment = Map.of(VIRTUOSO_JAR, JarProcess.jar(), "VIRTUOSO_CACHE_DIR",
                 blocked.resolve("cache").toString());
-        try (ServerSocket held = hold()) {
-            String port = Integer.toString(held.getLocalPort());
-            Run plain = run(javaJar("ports", "check", port), Map.of());
-            Run launched = run(launcherCommand("ports", "check", port), environment);
-            assertThat(launched.exitCode()).isEqualTo(plain.exitCode());
-            assertThat(launched.stdout()).isEqualTo(plain.stdout());
-            assertThat(launched.stderr().lines().toList()).singleElement()
-                .asString()
-                .startsWith("virtuoso: cache directory " + blocked.resolve("cache") + " cannot be written");
-        }
+        assertThat(checkAnswersAsJavaJar(environment).stderr().lines().toList()).singleElement()
+            .asString()
+            .startsWith("virtuoso: cache directory " + blocked.resolve("cache") + " cannot be written");
         int port = FreePorts.pick();
         Process server = start(launcherCommand("--web_server.port=" + port, "--web_server.auto_fallback=false"),
                 environment, "blocked");
@@ -254,18 +247,11 @@ class LauncherIT {
     void aTrainingRunThatOutlastsItsBoundIsStoppedAndTheCommandStillAnswers() throws Exception {
         // no training ends within a second: the bound must stop it, as it would stop one that hangs
         Map<String, String> environment = Map.of(VIRTUOSO_JAR, JarProcess.jar(), "VIRTUOSO_TRAINING_TIMEOUT", "1");
-        try (ServerSocket held = hold()) {
-            String port = Integer.toString(held.getLocalPort());
-            Run plain = run(javaJar("ports", "check", port), Map.of());
-            Run launched = run(launcherCommand("ports", "check", port), environment);
-            assertThat(launched.exitCode()).isEqualTo(plain.exitCode());
-            assertThat(launched.stdout()).isEqualTo(plain.stdout());
-            assertThat(launched.stderr()).contains("the cli training run made no CDS archive");
-            try (Stream<Path> logs = Files.find(cache, 4, (path, attributes) -> path.endsWith("cli.log"))) {
-                assertThat(logs.toList()).singleElement()
-                    .satisfies((log) -> assertThat(Files.readString(log))
-                        .contains("stopped after 1 s (VIRTUOSO_TRAINING_TIMEOUT)"));
-            }
+        assertThat(checkAnswersAsJavaJar(environment).stderr()).contains("the cli training run made no CDS archive");
+        try (Stream<Path> logs = Files.find(cache, 4, (path, attributes) -> path.endsWith("cli.log"))) {
+            assertThat(logs.toList()).singleElement()
+                .satisfies((log) -> assertThat(Files.readString(log))
+                    .contains("stopped after 1 s (VIRTUOSO_TRAINING_TIMEOUT)"));
         }
     }
 
@@ -289,6 +275,21 @@ class LauncherIT {
      * What a command printed and its exit code.
      */
     private record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    /**
+     * Checks a port this test holds with {@code java -jar} and with the launcher under
+     * {@code environment}; asserts that both print the same and exit alike; returns the launcher's run.
+     */
+    private Run checkAnswersAsJavaJar(Map<String, String> environment) throws Exception {
+        try (ServerSocket held = hold()) {
+            String port = Integer.toString(held.getLocalPort());
+            Run plain = run(javaJar("ports", "check", port), Map.of());
+            Run launched = run(launcherCommand("ports", "check", port), environment);
+            assertThat(launched.exitCode()).isEqualTo(plain.exitCode());
+            assertThat(launched.stdout()).isEqualTo(plain.stdout());
+            return launched;
+        }
     }
 
     private List<String> launcherCommand(String... arguments) {

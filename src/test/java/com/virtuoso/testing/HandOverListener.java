@@ -50,7 +50,7 @@ public final class HandOverListener implements AutoCloseable {
     }
 
     /** The listener on {@code host:port}, once it listens. */
-    public static HandOverListener start(String host, int port) throws IOException {
+    public static HandOverListener start(String host, int port) throws IOException, InterruptedException {
         Process process = new ProcessBuilder("python3", "-c", PROGRAM, host, Integer.toString(port))
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
